@@ -1,0 +1,142 @@
+// Reproducible micro-benchmarks of the bundle ABI: loading, calling through the table, libffi, and the cost
+// of passing strings and JSON across the boundary. Run: swift run -c release langbuilder-benchmarks
+// Each number is the median over many batches; the machine is printed with the results.
+import CLangBuilderABI
+import CLangBuilderFFI
+import Foundation
+import LangBuilderCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func now() -> UInt64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+}
+
+/// Median nanoseconds per operation over `batches` batches of `perBatch` operations. Each batch is one run
+/// (a fresh RunContext), so the run arena is freed between batches as it is between real runs.
+func measure(batches: Int = 200, perBatch: Int, _ body: (CallContext) -> Void) -> Double {
+    func batch() -> Double {
+        let call = CallContext(run: RunContext(flowID: "bench"), vertexID: "bench-1", componentType: "bench")
+        let start = now()
+        for _ in 0..<perBatch { body(call) }
+        return Double(now() - start) / Double(perBatch)
+    }
+    _ = batch()
+    var samples: [Double] = []
+    samples.reserveCapacity(batches)
+    for _ in 0..<batches { samples.append(batch()) }
+    samples.sort()
+    return samples[samples.count / 2]
+}
+
+func report(_ name: String, _ nanoseconds: Double) {
+    let text = nanoseconds >= 10_000 ? String(format: "%10.1f µs", nanoseconds / 1000) : String(format: "%10.1f ns", nanoseconds)
+    print("\(name.padding(toLength: 58, withPad: " ", startingAt: 0)) \(text)")
+}
+
+let arguments = CommandLine.arguments
+let bundleDirectory = arguments.count > 1 ? arguments[1] : URL(fileURLWithPath: arguments[0]).deletingLastPathComponent().path
+let loader = BundleLoader()
+let machine = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+    .split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
+print("LangBuilder bundle ABI benchmarks — \(ProcessInfo.processInfo.activeProcessorCount) cores, \(machine)")
+print("bundles from \(bundleDirectory); median per operation\n")
+
+// MARK: - dlopen + register
+
+/// Copies a bundle to `count` distinct files (dlopen caches by path and inode) and loads each once.
+func loadCost(_ library: String, count: Int) -> Double {
+    let directory = NSTemporaryDirectory() + "lb-bench-\(getpid())-\(UUID().uuidString)"
+    try! FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    var paths: [String] = []
+    for index in 0..<count {
+        let path = "\(directory)/copy\(index).so"
+        try! FileManager.default.copyItem(atPath: library, toPath: path)
+        paths.append(path)
+    }
+    var samples: [Double] = []
+    for path in paths {
+        let start = now()
+        _ = try! loader.load(file: path)
+        samples.append(Double(now() - start))
+    }
+    samples.sort()
+    return samples[samples.count / 2]
+}
+
+report("dlopen + register, C bundle (std-text)", loadCost(bundleDirectory + "/libstd-text.so", count: 200))
+report("dlopen + register, Swift bundle (std-math)", loadCost(bundleDirectory + "/libstd-math.so", count: 200))
+report("dlopen + register, libffi bundle (std-cmath, 12 cifs)", loadCost(bundleDirectory + "/libstd-cmath.so", count: 200))
+
+// MARK: - Calls
+
+let registry = ComponentRegistry(scan: loader.scan(directories: [bundleDirectory]))
+guard registry.component(named: "TextLength") != nil, registry.component(named: "Power") != nil, registry.component(named: "Add") != nil else {
+    print("first-party bundles not found in \(bundleDirectory): \(registry.refused)")
+    exit(1)
+}
+let run = RunContext(flowID: "bench")
+let call = CallContext(run: run, vertexID: "bench-1", componentType: "bench")
+
+// The raw cost of a call through the table: the C run function of a component, called directly.
+let textLength = registry.component(named: "TextLength")!
+
+var emptyValue = lb_value()
+emptyValue.struct_size = UInt32(MemoryLayout<lb_value>.size)
+let trivial: @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, UnsafePointer<lb_value>?, Int, UnsafeMutablePointer<lb_value>?, Int) -> Int32 = { _, _, _, _, _, _ in 0 }
+let table = UnsafeMutablePointer<lb_component>.allocate(capacity: 1)
+table.initialize(to: lb_component())
+table.pointee.run = trivial
+var sink: Int32 = 0
+report("call through the table, trivial body (raw)", measure(perBatch: 100_000) { _ in
+    sink &+= withUnsafePointer(to: &emptyValue) { table.pointee.run!(nil, nil, $0, 1, nil, 0) }
+})
+
+// libffi with a prepared call interface, raw.
+let powInterface = "dd".withCString { lb_ffi_prepare(CChar(UInt8(ascii: "d")), $0, 2, UnsafeMutablePointer<Int32>.allocate(capacity: 1)) }!
+let powFunction = unsafeBitCast(dlsym(dlopen(nil, RTLD_NOW), "pow")!, to: (@convention(c) () -> Void).self)
+var base = 2.0, exponent = 10.0, result = 0.0
+report("libffi call, prepared interface (raw, pow)", measure(perBatch: 100_000) { _ in
+    withUnsafeMutablePointer(to: &base) { a in
+        withUnsafeMutablePointer(to: &exponent) { b in
+            var arguments: [UnsafeMutableRawPointer?] = [UnsafeMutableRawPointer(a), UnsafeMutableRawPointer(b)]
+            arguments.withUnsafeMutableBufferPointer { lb_ffi_call(powInterface, powFunction, &result, $0.baseAddress) }
+        }
+    }
+})
+
+// Through the host's Swift wrapper (values converted both ways, errors checked).
+let power = try! registry.component(named: "Power")!.instantiate(config: [], context: call)
+report("host call of a libffi component (Power, two doubles)", measure(perBatch: 20_000) { call in
+    _ = try! power.run(inputs: [.double(2), .double(10)], context: call)
+})
+let add = try! registry.component(named: "Add")!.instantiate(config: [], context: call)
+report("host call of a Swift SDK component (Add, two doubles)", measure(perBatch: 20_000) { call in
+    _ = try! add.run(inputs: [.double(2), .double(10)], context: call)
+})
+let length = try! textLength.instantiate(config: [], context: call)
+report("host call of a C component (TextLength, 5-byte string)", measure(perBatch: 20_000) { call in
+    _ = try! length.run(inputs: [.string("hello")], context: call)
+})
+let kilobyte = String(repeating: "abcdefgh", count: 128)
+report("host call of a C component (TextLength, 1 KiB string)", measure(perBatch: 20_000) { call in
+    _ = try! length.run(inputs: [.string(kilobyte)], context: call)
+})
+let message = Value.json(type: "Message", text: #"{"text":"hello world","sender":"User","sender_name":"User","session_id":"s1","files":[]}"#)
+report("host call of a C component (TextLength, Message JSON)", measure(perBatch: 20_000) { call in
+    _ = try! length.run(inputs: [message], context: call)
+})
+let upper = try! registry.component(named: "UpperCase")!.instantiate(config: [], context: call)
+report("host call of a C component (UpperCase, 1 KiB string in and out)", measure(perBatch: 20_000) { call in
+    _ = try! upper.run(inputs: [.string(kilobyte)], context: call)
+})
+let statistics = try! registry.component(named: "Statistics")!.instantiate(config: [], context: call)
+report("host call of a Swift component (Statistics, JSON list of 10)", measure(perBatch: 5_000) { call in
+    _ = try! statistics.run(inputs: [.json(type: "list", text: "[1,2,3,4,5,6,7,8,9,10]")], context: call)
+})
+_ = sink

@@ -1,0 +1,125 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One settings block for every Swift target (style §8.2).
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+/// First-party Swift bundles keep their export list to the entry symbol with a linker version script, and
+/// do not bake the build machine's toolchain path into their RUNPATH (the host provides the Swift runtime).
+let swiftBundleLinkerSettings: [LinkerSetting] = [
+    .unsafeFlags([
+        "-Xlinker", "--version-script=\(Context.packageDirectory)/bundles/exports.map",
+        "-no-toolchain-stdlib-rpath",
+    ])
+]
+
+/// First-party C bundles export nothing but the entry symbol.
+let cBundleSettings: [CSetting] = [.unsafeFlags(["-fvisibility=hidden"])]
+let cBundleLinkerSettings: [LinkerSetting] = [
+    .unsafeFlags(["-Xlinker", "--version-script=\(Context.packageDirectory)/bundles/exports.map"])
+]
+
+let package = Package(
+    name: "langbuilder",
+    products: [
+        .executable(name: "langbuilder", targets: ["langbuilder"]),
+        .executable(name: "langbuilder-bundle-tool", targets: ["langbuilder-bundle-tool"]),
+        // What third-party bundle authors depend on.
+        .library(name: "CLangBuilderABI", targets: ["CLangBuilderABI"]),
+        .library(name: "LangBuilderBundleSDK", targets: ["LangBuilderBundleSDK"]),
+        .library(name: "LangBuilderCore", targets: ["LangBuilderCore"]),
+        // First-party bundles: product name == bundle folder; the file is lib<name>.so.
+        .library(name: "std-text", type: .dynamic, targets: ["StdTextBundle"]),
+        .library(name: "std-math", type: .dynamic, targets: ["StdMathBundle"]),
+        .library(name: "std-cmath", type: .dynamic, targets: ["StdCMathBundle"]),
+        .plugin(name: "PackageBundle", targets: ["PackageBundle"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        // MARK: - ABI
+        .target(name: "CLangBuilderABI"),
+
+        // MARK: - Host
+        .target(
+            name: "CLangBuilderFFI",
+            linkerSettings: [.linkedLibrary("ffi")]
+        ),
+        .target(
+            name: "LangBuilderCore",
+            dependencies: [
+                "CLangBuilderABI",
+                "CLangBuilderFFI",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - Bundle authoring
+        .target(name: "LangBuilderBundleSDK", dependencies: ["CLangBuilderABI"], swiftSettings: swiftSettings),
+
+        // MARK: - Executables
+        .executableTarget(
+            name: "langbuilder",
+            dependencies: [
+                "LangBuilderCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "langbuilder-bundle-tool",
+            dependencies: [
+                "LangBuilderCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - First-party bundles (built as .so by the same `swift build`)
+        .target(name: "StdTextBundle", dependencies: ["CLangBuilderABI"], path: "bundles/std-text", publicHeadersPath: ".", cSettings: cBundleSettings, linkerSettings: cBundleLinkerSettings),
+        .target(name: "StdCMathBundle", dependencies: ["CLangBuilderABI"], path: "bundles/std-cmath", publicHeadersPath: ".", cSettings: cBundleSettings, linkerSettings: cBundleLinkerSettings + [.linkedLibrary("m")]),
+        .target(
+            name: "StdMathBundle",
+            dependencies: ["LangBuilderBundleSDK"],
+            path: "bundles/std-math",
+            swiftSettings: swiftSettings,
+            linkerSettings: swiftBundleLinkerSettings
+        ),
+
+        // MARK: - Package plugins (thin shims over langbuilder-bundle-tool)
+        .plugin(
+            name: "PackageBundle",
+            capability: .command(
+                intent: .custom(verb: "package-bundle", description: "Build a bundle product and write <name>.lbbundle/ with its manifest.json"),
+                permissions: [.writeToPackageDirectory(reason: "Writes the packaged bundle under dist/")]
+            ),
+            dependencies: ["langbuilder-bundle-tool"]
+        ),
+
+        // MARK: - Benchmarks
+        .executableTarget(
+            name: "langbuilder-benchmarks",
+            dependencies: ["LangBuilderCore", "CLangBuilderABI", "CLangBuilderFFI"],
+            path: "Benchmarks/LangBuilderBenchmarks",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - Test support (shipped like HummingbirdTesting) and tests
+        .target(name: "LangBuilderTesting", swiftSettings: swiftSettings),
+        .testTarget(name: "CLangBuilderABITests", dependencies: ["CLangBuilderABI"], swiftSettings: swiftSettings),
+        .testTarget(name: "LangBuilderCoreTests", dependencies: ["LangBuilderCore", "LangBuilderTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "LangBuilderBundleSDKTests", dependencies: ["LangBuilderBundleSDK", "CLangBuilderABI"], swiftSettings: swiftSettings),
+        .testTarget(name: "EndToEndTests", dependencies: ["LangBuilderCore", "LangBuilderTesting"], swiftSettings: swiftSettings),
+    ]
+)

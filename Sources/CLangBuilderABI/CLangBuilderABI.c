@@ -1,0 +1,1 @@
+/* Empty: the ABI is header-only; SwiftPM needs one source file per C target. */

@@ -1,0 +1,1 @@
+../LangBuilderCore/Bundles/SwiftCompilerVersion.swift

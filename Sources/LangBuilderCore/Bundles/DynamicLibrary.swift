@@ -1,0 +1,45 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A shared library opened with `dlopen`. The only place that calls dlopen/dlsym/dlerror.
+///
+/// Libraries are opened with `RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE` and never closed: Swift bundles
+/// register metadata with the runtime that nothing unregisters, so unmapping them crashes the process later.
+struct DynamicLibrary: @unchecked Sendable {
+    let path: String
+    let handle: UnsafeMutableRawPointer
+
+    /// Opens the library; on failure returns dlerror's text.
+    static func open(_ path: String) -> Result<DynamicLibrary, DynamicLibraryError> {
+        _ = dlerror()
+        #if canImport(Darwin)
+        let flags = RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE
+        #else
+        let flags = RTLD_NOW | RTLD_LOCAL | Int32(RTLD_NODELETE)
+        #endif
+        guard let handle = dlopen(path, flags) else {
+            return .failure(DynamicLibraryError(message: lastError() ?? "dlopen failed"))
+        }
+        return .success(DynamicLibrary(path: path, handle: handle))
+    }
+
+    /// Looks up an exported symbol of this library.
+    func symbol(_ name: String) -> UnsafeMutableRawPointer? {
+        _ = dlerror()
+        return dlsym(handle, name)
+    }
+
+    private static func lastError() -> String? {
+        guard let message = dlerror() else { return nil }
+        return String(cString: message)
+    }
+}
+
+struct DynamicLibraryError: Error {
+    var message: String
+}

@@ -1,0 +1,129 @@
+/// What a component is: its type name, how editors show it, its input and output ports.
+///
+/// Pure data, read from a bundle's descriptor by the loader (or from a `manifest.json`); the code that runs
+/// it is the ``RegisteredComponent``'s implementation.
+public struct ComponentDescriptor: Sendable, Equatable, Codable {
+    /// The component's type name, unique across all loaded bundles (Langflow-compatible, e.g. `ChatInput`).
+    public var typeName: String
+    public var displayName: String
+    public var description: String
+    /// Langflow category, e.g. `input_output`, `processing`.
+    public var category: String
+    public var icon: String?
+    public var documentation: String?
+    public var inputs: [InputPort]
+    public var outputs: [OutputPort]
+    /// One instance may run on several threads at once.
+    public var isThreadSafe: Bool
+    public var isBeta: Bool
+    public var isLegacy: Bool
+    /// For plain C functions called through libffi: their signature string, e.g. `d(dd)`.
+    public var signature: String?
+
+    public init(
+        typeName: String,
+        displayName: String,
+        description: String = "",
+        category: String = "custom",
+        icon: String? = nil,
+        documentation: String? = nil,
+        inputs: [InputPort] = [],
+        outputs: [OutputPort] = [],
+        isThreadSafe: Bool = false,
+        isBeta: Bool = false,
+        isLegacy: Bool = false,
+        signature: String? = nil
+    ) {
+        self.typeName = typeName
+        self.displayName = displayName
+        self.description = description
+        self.category = category
+        self.icon = icon
+        self.documentation = documentation
+        self.inputs = inputs
+        self.outputs = outputs
+        self.isThreadSafe = isThreadSafe
+        self.isBeta = isBeta
+        self.isLegacy = isLegacy
+        self.signature = signature
+    }
+
+    /// The input port with this name.
+    public func input(named name: String) -> InputPort? { inputs.first { $0.name == name } }
+    /// The output port with this name.
+    public func output(named name: String) -> OutputPort? { outputs.first { $0.name == name } }
+}
+
+/// One input of a component: a field that holds a value, or receives one through an edge.
+public struct InputPort: Sendable, Equatable, Codable {
+    public var name: String
+    public var displayName: String
+    public var info: String?
+    /// Langflow field type: `str`, `int`, `float`, `bool`, `dict`, `prompt`, `code`, `file`, `other`.
+    public var fieldType: String
+    /// The value types an edge may bring (Langflow `input_types`); empty: the field takes no edge.
+    public var acceptedTypes: [String]
+    /// The default value, if any.
+    public var defaultValue: JSONValue?
+    /// The choices of a dropdown.
+    public var options: [String]?
+    public var isRequired: Bool
+    public var isList: Bool
+    public var isAdvanced: Bool
+    public var isHidden: Bool
+    public var isSecret: Bool
+    public var isMultiline: Bool
+    /// Fed only by an edge; has no editable value.
+    public var isHandle: Bool
+
+    public init(
+        name: String,
+        displayName: String? = nil,
+        info: String? = nil,
+        fieldType: String = "str",
+        acceptedTypes: [String] = [],
+        defaultValue: JSONValue? = nil,
+        options: [String]? = nil,
+        isRequired: Bool = false,
+        isList: Bool = false,
+        isAdvanced: Bool = false,
+        isHidden: Bool = false,
+        isSecret: Bool = false,
+        isMultiline: Bool = false,
+        isHandle: Bool = false
+    ) {
+        self.name = name
+        self.displayName = displayName ?? name
+        self.info = info
+        self.fieldType = fieldType
+        self.acceptedTypes = acceptedTypes
+        self.defaultValue = defaultValue
+        self.options = options
+        self.isRequired = isRequired
+        self.isList = isList
+        self.isAdvanced = isAdvanced
+        self.isHidden = isHidden
+        self.isSecret = isSecret
+        self.isMultiline = isMultiline
+        self.isHandle = isHandle
+    }
+}
+
+/// One output of a component.
+public struct OutputPort: Sendable, Equatable, Codable {
+    public var name: String
+    public var displayName: String
+    /// The types it produces (Langflow output types), at least one.
+    public var types: [String]
+    public var isHidden: Bool
+    /// May feed back into a loop component.
+    public var allowsLoop: Bool
+
+    public init(name: String, displayName: String? = nil, types: [String], isHidden: Bool = false, allowsLoop: Bool = false) {
+        self.name = name
+        self.displayName = displayName ?? name
+        self.types = types
+        self.isHidden = isHidden
+        self.allowsLoop = allowsLoop
+    }
+}

@@ -1,0 +1,67 @@
+/// Where a component came from: which bundle, which version, which file.
+public struct Provenance: Sendable, Equatable, Codable {
+    public var bundleID: String
+    public var bundleVersion: String
+    public var file: String
+}
+
+/// A component in the registry: its descriptor, its provenance and the code that runs it.
+///
+/// ```swift
+/// let upper = registry.component(named: "UpperCase")!
+/// let instance = try upper.instantiate(config: [nil], context: call)
+/// let outputs = try instance.run(inputs: [.string("hi")], context: call)   // [.string("HI")]
+/// ```
+public struct RegisteredComponent: Sendable {
+    public let descriptor: ComponentDescriptor
+    public let provenance: Provenance
+    let implementation: ComponentImplementation
+
+    init(descriptor: ComponentDescriptor, provenance: Provenance, implementation: ComponentImplementation) {
+        self.descriptor = descriptor
+        self.provenance = provenance
+        self.implementation = implementation
+    }
+
+    public var typeName: String { descriptor.typeName }
+
+    /// Creates an instance from the field values, one per input port in declaration order (nil: no value).
+    public func instantiate(config: [Value?], context: CallContext) throws(ComponentError) -> ComponentInstance {
+        switch implementation {
+        case .native(let native):
+            let handle = try native.instantiate(config: config, context: context)
+            return ComponentInstance(component: self, handle: handle)
+        case .function:
+            return ComponentInstance(component: self, handle: nil)
+        }
+    }
+}
+
+/// A live instance of a component; destroyed when released.
+public final class ComponentInstance: @unchecked Sendable {
+    public let component: RegisteredComponent
+    private let handle: UnsafeMutableRawPointer?
+
+    init(component: RegisteredComponent, handle: UnsafeMutableRawPointer?) {
+        self.component = component
+        self.handle = handle
+    }
+
+    /// Runs the instance once. `inputs` holds one value per input port in declaration order (nil: absent);
+    /// the result holds one value per output port (nil: the output was not produced).
+    public func run(inputs: [Value?], context: CallContext) throws(ComponentError) -> [Value?] {
+        switch component.implementation {
+        case .native(let native):
+            return try native.run(instance: handle, inputs: inputs, context: context)
+        case .function(let function):
+            let names = component.descriptor.inputs.map(\.name)
+            return [try function.call(inputs, names: names, context: context)]
+        }
+    }
+
+    deinit {
+        if case .native(let native) = component.implementation, native.create != nil, let destroy = native.destroy {
+            destroy(handle)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+public import Foundation
+
+/// Builds bundle fixtures for tests: compiles C sources against the ABI header into real `.so` files, and
+/// finds the bundles that `swift build` produced.
+///
+/// ```swift
+/// let library = try BundleFixtures.compile(name: "no-entry", source: "int nothing(void) { return 0; }")
+/// #expect(throws: ...) { try BundleLoader().load(file: library) }
+/// ```
+public enum BundleFixtures {
+    /// The package root (the folder holding Package.swift).
+    public static let packageRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+        }
+        fatalError("Package.swift not found above \(#filePath)")
+    }()
+
+    /// The folder with `langbuilder.h` and `langbuilder_bundle.h`.
+    public static var headerDirectory: URL { packageRoot.appendingPathComponent("Sources/CLangBuilderABI/include") }
+
+    /// The build folder of the running test binary, where SwiftPM puts the bundle products and executables.
+    public static var buildDirectory: URL {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var url = URL(fileURLWithPath: executable).deletingLastPathComponent()
+        // On Linux the test binary is <build>/<name>PackageTests.xctest; on Darwin it is inside a bundle.
+        while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("libstd-text.so").path)
+            && url.pathExtension == "xctest"
+        {
+            url.deleteLastPathComponent()
+        }
+        return url
+    }
+
+    /// A fresh temporary directory for one test.
+    public static func temporaryDirectory(_ label: String = "fixture") throws -> URL {
+        let url = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("langbuilder-\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Compiles `source` (C11) into `<directory>/lib<name>.so` with the ABI headers on the include path.
+    @discardableResult
+    public static func compile(name: String, source: String, in directory: URL? = nil, flags: [String] = []) throws -> String {
+        let folder = try directory ?? temporaryDirectory(name)
+        let sourceFile = folder.appendingPathComponent("\(name).c")
+        try source.write(to: sourceFile, atomically: true, encoding: .utf8)
+        let library = folder.appendingPathComponent("lib\(name).so").path
+        let result = try run(
+            "/usr/bin/env",
+            ["cc", "-std=c11", "-Wall", "-Werror", "-fPIC", "-shared", "-fvisibility=hidden", "-I", headerDirectory.path]
+                + flags + ["-o", library, sourceFile.path])
+        guard result.status == 0 else {
+            throw FixtureError("cc failed for \(name):\n\(result.output)")
+        }
+        return library
+    }
+
+    /// Runs a program and returns its exit status and combined output.
+    public static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        if let environment {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    public struct FixtureError: Error, CustomStringConvertible {
+        public var description: String
+        public init(_ description: String) { self.description = description }
+    }
+}
