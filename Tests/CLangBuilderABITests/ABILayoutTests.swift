@@ -64,9 +64,9 @@ import Testing
             MemoryLayout<lb_component>.offset(of: \.documentation),
         ]
         #expect(offsets == [8, 48, 56, 60, 64, 72, 80, 88, 96, 104, 112])
-        #expect(MemoryLayout<lb_function>.size == 88)
+        #expect(MemoryLayout<lb_function>.size == 80)
         #expect(MemoryLayout<lb_function>.offset(of: \.signature) == 40)
-        #expect(MemoryLayout<lb_function>.offset(of: \.function) == 72)
+        #expect(MemoryLayout<lb_function>.offset(of: \.function) == 64)
     }
 
     @Test func descriptorLayout() {

@@ -3,6 +3,12 @@ public struct Provenance: Sendable, Equatable, Codable {
     public var bundleID: String
     public var bundleVersion: String
     public var file: String
+
+    public init(bundleID: String, bundleVersion: String, file: String) {
+        self.bundleID = bundleID
+        self.bundleVersion = bundleVersion
+        self.file = file
+    }
 }
 
 /// A component in the registry: its descriptor, its provenance and the code that runs it.

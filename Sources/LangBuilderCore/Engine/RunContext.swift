@@ -82,6 +82,13 @@ public struct ComponentEvent: Sendable, Equatable {
     public var payload: String
     public var vertexID: String
     public var componentType: String
+
+    public init(name: String, payload: String, vertexID: String, componentType: String) {
+        self.name = name
+        self.payload = payload
+        self.vertexID = vertexID
+        self.componentType = componentType
+    }
 }
 
 /// Why a component call failed.

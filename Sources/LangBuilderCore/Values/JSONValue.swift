@@ -114,6 +114,9 @@ public struct JSONObject: Sendable, Equatable, Codable, Sequence {
 
     public var count: Int { keys.count }
 
+    /// Two objects are equal when they hold the same keys and values, in any order.
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool { lhs.values == rhs.values }
+
     public func makeIterator() -> some IteratorProtocol<(key: String, value: JSONValue)> {
         keys.lazy.map { (key: $0, value: values[$0]!) }.makeIterator()
     }
