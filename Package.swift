@@ -19,7 +19,7 @@ let swiftBundleLinkerSettings: [LinkerSetting] = [
 ]
 
 /// First-party C bundles export nothing but the entry symbol.
-let cBundleSettings: [CSetting] = [.unsafeFlags(["-fvisibility=hidden"])]
+let cBundleSettings: [CSetting] = [.unsafeFlags(["-fvisibility=hidden", "-Wall", "-Wextra", "-Werror"])]
 let cBundleLinkerSettings: [LinkerSetting] = [
     .unsafeFlags(["-Xlinker", "--version-script=\(Context.packageDirectory)/bundles/exports.map"])
 ]

@@ -120,7 +120,8 @@ enum ABIBridge {
         }
         var component = lb_component()
         component.struct_size = UInt32(MemoryLayout<lb_component>.size)
-        component.flags = definition.isThreadSafe ? UInt32(LB_COMPONENT_THREADSAFE) : 0
+        component.flags = (definition.isThreadSafe ? UInt32(LB_COMPONENT_THREADSAFE) : 0)
+            | (definition.acceptsExtraInputs ? UInt32(LB_COMPONENT_EXTRA_INPUTS) : 0)
         component.type_name = persistent(definition.typeName)
         component.display_name = persistent(definition.displayName)
         component.description = persistent(definition.description)
@@ -138,7 +139,7 @@ enum ABIBridge {
             guard let userData = component?.pointee.user_data, let instance else { return Int32(LB_ERROR) }
             let box = Unmanaged<ComponentBox>.fromOpaque(userData).takeUnretainedValue()
             let ctx = Context(host: box.host, context: context)
-            let inputs = Inputs(names: box.inputNames, values: ABIBridge.values(config, count), typeName: box.definition.typeName)
+            let inputs = Inputs(names: ABIBridge.names(box.inputNames, count, ctx), values: ABIBridge.values(config, count), typeName: box.definition.typeName)
             do {
                 let behavior = try box.definition.makeInstance(inputs, ctx)
                 instance.pointee = Unmanaged.passRetained(InstanceBox(behavior: behavior, component: box)).toOpaque()
@@ -152,7 +153,7 @@ enum ABIBridge {
             let box = Unmanaged<InstanceBox>.fromOpaque(instance).takeUnretainedValue()
             let component = box.component
             let ctx = Context(host: component.host, context: context)
-            let received = Inputs(names: component.inputNames, values: ABIBridge.values(inputs, inputCount), typeName: component.definition.typeName)
+            let received = Inputs(names: ABIBridge.names(component.inputNames, inputCount, ctx), values: ABIBridge.values(inputs, inputCount), typeName: component.definition.typeName)
             do {
                 let produced = try box.behavior.run(received, context: ctx)
                 for name in produced.values.keys where !component.outputNames.contains(name) {
@@ -182,6 +183,19 @@ enum ABIBridge {
             context.host.pointee.set_error?(context.context, lb_string(ptr: UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self), len: buffer.count))
         }
         return Int32(LB_ERROR)
+    }
+
+    /// The declared input names, then the names of any extra inputs, asked from the host.
+    static func names(_ declared: [String], _ count: Int, _ context: Context) -> [String] {
+        guard count > declared.count, let name = context.host.pointee.get_input_name,
+            context.host.pointee.struct_size >= UInt32(MemoryLayout<lb_host_api>.offset(of: \.get_input_name)! + MemoryLayout<UnsafeRawPointer>.size)
+        else { return declared }
+        var names = declared
+        for index in declared.count..<count {
+            var out = lb_string()
+            names.append(name(context.context, index, &out) == LB_OK ? string(out) : "")
+        }
+        return names
     }
 
     static func string(_ string: lb_string) -> String {

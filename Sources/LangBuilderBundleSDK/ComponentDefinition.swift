@@ -20,6 +20,9 @@ public struct ComponentDefinition: Sendable {
     public var outputs: [OutputDefinition]
     /// A stateless component may run on several threads at once.
     public var isThreadSafe: Bool
+    /// Takes fields beyond `inputs`, named by the flow (e.g. a prompt's `{variables}`); read them by name
+    /// from ``Inputs`` like declared ones.
+    public var acceptsExtraInputs = false
     let makeInstance: @Sendable (Inputs, Context) throws -> any ComponentBehavior
 
     /// A stateless component: `run` is called for every run of every instance.

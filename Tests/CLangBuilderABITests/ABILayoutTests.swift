@@ -18,7 +18,7 @@ import Testing
         #expect([LB_OK, LB_ERROR, LB_CANCELLED, LB_NOT_FOUND, LB_UNSUPPORTED] == [0, 1, 2, 3, 4])
         #expect([LB_LANGUAGE_C, LB_LANGUAGE_SWIFT, LB_LANGUAGE_OTHER] == [0, 1, 2])
         #expect([LB_INPUT_REQUIRED, LB_INPUT_LIST, LB_INPUT_ADVANCED, LB_INPUT_HIDDEN, LB_INPUT_SECRET, LB_INPUT_MULTILINE, LB_INPUT_HANDLE] == [1, 2, 4, 8, 16, 32, 64])
-        #expect([LB_COMPONENT_THREADSAFE, LB_COMPONENT_BETA, LB_COMPONENT_LEGACY] == [1, 2, 4])
+        #expect([LB_COMPONENT_THREADSAFE, LB_COMPONENT_BETA, LB_COMPONENT_LEGACY, LB_COMPONENT_EXTRA_INPUTS] == [1, 2, 4, 8])
     }
 
     @Test func valueLayout() {
@@ -34,15 +34,15 @@ import Testing
     }
 
     @Test func hostTableLayout() {
-        #expect(MemoryLayout<lb_host_api>.size == 72)
+        #expect(MemoryLayout<lb_host_api>.size == 80)
         let offsets: [Int?] = [
             MemoryLayout<lb_host_api>.offset(of: \.abi_version), MemoryLayout<lb_host_api>.offset(of: \.log),
             MemoryLayout<lb_host_api>.offset(of: \.alloc), MemoryLayout<lb_host_api>.offset(of: \.set_error),
             MemoryLayout<lb_host_api>.offset(of: \.emit), MemoryLayout<lb_host_api>.offset(of: \.get_variable),
             MemoryLayout<lb_host_api>.offset(of: \.is_cancelled), MemoryLayout<lb_host_api>.offset(of: \.get_info),
-            MemoryLayout<lb_host_api>.offset(of: \.http_request),
+            MemoryLayout<lb_host_api>.offset(of: \.http_request), MemoryLayout<lb_host_api>.offset(of: \.get_input_name),
         ]
-        #expect(offsets == [4, 8, 16, 24, 32, 40, 48, 56, 64])
+        #expect(offsets == [4, 8, 16, 24, 32, 40, 48, 56, 64, 72])
         #expect(MemoryLayout<lb_http_header>.size == 32)
         #expect(MemoryLayout<lb_http_request>.size == 80)
         #expect(MemoryLayout<lb_http_request>.offset(of: \.on_chunk) == 64)

@@ -252,6 +252,12 @@ typedef struct lb_host_api {
      * NULL when the host does not provide HTTP: bundles must check before calling. Since ABI 1.0.
      */
     int32_t (*http_request)(lb_context *context, const lb_http_request *request, lb_http_response *response);
+    /**
+     * Names the input at `index` of the current create/run call: the declared inputs first, then the extra
+     * fields of an LB_COMPONENT_EXTRA_INPUTS component. On LB_OK `out` is borrowed for the call; returns
+     * LB_NOT_FOUND past the last input. Since ABI 1.0.
+     */
+    int32_t (*get_input_name)(lb_context *context, size_t index, lb_string *out);
 } lb_host_api;
 
 /* MARK: - Components */
@@ -300,13 +306,20 @@ typedef struct lb_output_port {
 #define LB_COMPONENT_THREADSAFE (1u << 0) /* one instance may run on several threads at once */
 #define LB_COMPONENT_BETA (1u << 1)
 #define LB_COMPONENT_LEGACY (1u << 2)
+/**
+ * The component takes fields beyond its declared inputs, named by the flow (e.g. the {variables} of a prompt
+ * template, Langflow's custom_fields). The host appends their values after the declared inputs, in the
+ * flow's order, in both `config` and `inputs`; lb_host_api.get_input_name names them. Since ABI 1.0.
+ */
+#define LB_COMPONENT_EXTRA_INPUTS (1u << 3)
 
 struct lb_component;
 
 /**
  * Creates an instance of a component. Since ABI 1.0.
- * `config` holds one value per input port of the component, in declaration order (input_count of them);
- * a field without a value is LB_VALUE_ABSENT. Borrowed for the call. On success the callback stores the
+ * `config` holds one value per input port of the component, in declaration order (input_count of them,
+ * then the extra fields of an LB_COMPONENT_EXTRA_INPUTS component); a field without a value is
+ * LB_VALUE_ABSENT. Borrowed for the call. On success the callback stores the
  * instance in `*instance` (any pointer, NULL allowed) and returns LB_OK.
  */
 typedef int32_t (*lb_create_fn)(const struct lb_component *component, lb_context *context,
@@ -314,8 +327,8 @@ typedef int32_t (*lb_create_fn)(const struct lb_component *component, lb_context
 
 /**
  * Runs an instance once. Since ABI 1.0.
- * `inputs` holds one value per input port in declaration order: the value brought by an edge, else the
- * field's value, else LB_VALUE_ABSENT; borrowed for the call. `outputs` holds one zero-filled
+ * `inputs` holds one value per input port in declaration order (then the extra fields, as for create): the
+ * value brought by an edge, else the field's value, else LB_VALUE_ABSENT; borrowed for the call. `outputs` holds one zero-filled
  * (LB_VALUE_ABSENT) slot per output port, whose struct_size the host has set; the callback fills the
  * slots of the outputs it produces. Memory referenced by outputs must stay valid until the run ends
  * (use lb_host_api.alloc). Returns LB_OK, or an error code after lb_host_api.set_error.

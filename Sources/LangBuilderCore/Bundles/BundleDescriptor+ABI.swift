@@ -250,7 +250,8 @@ struct DescriptorReader {
             outputs: outputs,
             isThreadSafe: flags & UInt32(LB_COMPONENT_THREADSAFE) != 0,
             isBeta: flags & UInt32(LB_COMPONENT_BETA) != 0,
-            isLegacy: flags & UInt32(LB_COMPONENT_LEGACY) != 0
+            isLegacy: flags & UInt32(LB_COMPONENT_LEGACY) != 0,
+            acceptsExtraInputs: flags & UInt32(LB_COMPONENT_EXTRA_INPUTS) != 0
         )
         let native = NativeComponent(
             record: record.assumingMemoryBound(to: lb_component.self),

@@ -31,9 +31,9 @@ final class NativeComponent: @unchecked Sendable {
         self.outputCount = outputCount
     }
 
-    func instantiate(config: [Value?], context: CallContext) throws(ComponentError) -> UnsafeMutableRawPointer? {
+    func instantiate(config: [Value?], extraInputs: Int, context: CallContext) throws(ComponentError) -> UnsafeMutableRawPointer? {
         guard let create else { return nil }
-        let values = Self.fit(config, to: inputCount)
+        let values = Self.fit(config, to: inputCount + extraInputs)
         return try withABIValues(values, arena: context.run.arena, context: context) { (slots) throws(ComponentError) -> UnsafeMutableRawPointer? in
             var instance: UnsafeMutableRawPointer?
             let status = create(record, context.opaque, UnsafePointer(slots.baseAddress), slots.count, &instance)
@@ -42,8 +42,8 @@ final class NativeComponent: @unchecked Sendable {
         }
     }
 
-    func run(instance: UnsafeMutableRawPointer?, inputs: [Value?], context: CallContext) throws(ComponentError) -> [Value?] {
-        let values = Self.fit(inputs, to: inputCount)
+    func run(instance: UnsafeMutableRawPointer?, inputs: [Value?], extraInputs: Int, context: CallContext) throws(ComponentError) -> [Value?] {
+        let values = Self.fit(inputs, to: inputCount + extraInputs)
         let outputCount = self.outputCount
         return try withABIValues(values, arena: context.run.arena, context: context) { (slots) throws(ComponentError) -> [Value?] in
             try withABIValues(Array(repeating: nil, count: outputCount), arena: context.run.arena, context: context) { (outputs) throws(ComponentError) -> [Value?] in

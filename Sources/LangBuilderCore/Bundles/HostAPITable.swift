@@ -64,6 +64,11 @@ enum HostAPITable {
         }
         // HTTP comes with the host service table (a later ABI 1.x addition fills this slot).
         table.pointee.http_request = nil
+        table.pointee.get_input_name = { context, index, out in
+            guard let call = CallContext.from(context), let out else { return Int32(LB_ERROR) }
+            guard index < call.inputNames.count else { return Int32(LB_NOT_FOUND) }
+            return out.store(call.inputNames[index], in: call.run.arena)
+        }
         return UnsafePointer(table)
     }()
 }

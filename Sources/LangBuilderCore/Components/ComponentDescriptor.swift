@@ -17,6 +17,8 @@ public struct ComponentDescriptor: Sendable, Equatable, Codable {
     public var isThreadSafe: Bool
     public var isBeta: Bool
     public var isLegacy: Bool
+    /// Takes fields beyond its declared inputs, named by the flow (a prompt's `{variables}`).
+    public var acceptsExtraInputs: Bool
     /// For plain C functions called through libffi: their signature string, e.g. `d(dd)`.
     public var signature: String?
 
@@ -32,6 +34,7 @@ public struct ComponentDescriptor: Sendable, Equatable, Codable {
         isThreadSafe: Bool = false,
         isBeta: Bool = false,
         isLegacy: Bool = false,
+        acceptsExtraInputs: Bool = false,
         signature: String? = nil
     ) {
         self.typeName = typeName
@@ -45,6 +48,7 @@ public struct ComponentDescriptor: Sendable, Equatable, Codable {
         self.isThreadSafe = isThreadSafe
         self.isBeta = isBeta
         self.isLegacy = isLegacy
+        self.acceptsExtraInputs = acceptsExtraInputs
         self.signature = signature
     }
 

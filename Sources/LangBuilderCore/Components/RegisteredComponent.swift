@@ -31,14 +31,22 @@ public struct RegisteredComponent: Sendable {
 
     public var typeName: String { descriptor.typeName }
 
-    /// Creates an instance from the field values, one per input port in declaration order (nil: no value).
-    public func instantiate(config: [Value?], context: CallContext) throws(ComponentError) -> ComponentInstance {
+    /// Creates an instance from the field values, one per input port in declaration order (nil: no value),
+    /// followed by one per extra input (only for components that accept extra inputs).
+    public func instantiate(config: [Value?], extraInputs: [String] = [], context: CallContext) throws(ComponentError) -> ComponentInstance {
+        guard extraInputs.isEmpty || descriptor.acceptsExtraInputs else {
+            throw ComponentError(
+                componentType: typeName, vertexID: context.vertexID,
+                message: "\(typeName) has no field named \(extraInputs.map { "'\($0)'" }.joined(separator: ", "))")
+        }
+        let names = descriptor.inputs.map(\.name) + extraInputs
         switch implementation {
         case .native(let native):
-            let handle = try native.instantiate(config: config, context: context)
-            return ComponentInstance(component: self, handle: handle)
+            context.inputNames = names
+            let handle = try native.instantiate(config: config, extraInputs: extraInputs.count, context: context)
+            return ComponentInstance(component: self, handle: handle, inputNames: names)
         case .function:
-            return ComponentInstance(component: self, handle: nil)
+            return ComponentInstance(component: self, handle: nil, inputNames: names)
         }
     }
 }
@@ -47,10 +55,13 @@ public struct RegisteredComponent: Sendable {
 public final class ComponentInstance: @unchecked Sendable {
     public let component: RegisteredComponent
     private let handle: UnsafeMutableRawPointer?
+    /// The declared inputs' names, then the extra inputs' names.
+    public let inputNames: [String]
 
-    init(component: RegisteredComponent, handle: UnsafeMutableRawPointer?) {
+    init(component: RegisteredComponent, handle: UnsafeMutableRawPointer?, inputNames: [String]) {
         self.component = component
         self.handle = handle
+        self.inputNames = inputNames
     }
 
     /// Runs the instance once. `inputs` holds one value per input port in declaration order (nil: absent);
@@ -58,7 +69,9 @@ public final class ComponentInstance: @unchecked Sendable {
     public func run(inputs: [Value?], context: CallContext) throws(ComponentError) -> [Value?] {
         switch component.implementation {
         case .native(let native):
-            return try native.run(instance: handle, inputs: inputs, context: context)
+            context.inputNames = inputNames
+            return try native.run(
+                instance: handle, inputs: inputs, extraInputs: inputNames.count - component.descriptor.inputs.count, context: context)
         case .function(let function):
             let names = component.descriptor.inputs.map(\.name)
             return [try function.call(inputs, names: names, context: context)]

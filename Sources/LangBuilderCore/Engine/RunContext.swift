@@ -66,6 +66,8 @@ public final class CallContext: @unchecked Sendable {
     public let componentType: String
     // Written only by the thread running the call, read after it returns.
     var errorMessage: String?
+    /// The names of the inputs of the call in progress (declared, then extra), for `get_input_name`.
+    var inputNames: [String] = []
 
     public init(run: RunContext, vertexID: String, componentType: String) {
         self.run = run

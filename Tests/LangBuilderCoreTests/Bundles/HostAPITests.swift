@@ -93,6 +93,24 @@ import Testing
             return LB_OK;
         }
 
+        static int32_t names_run(void *self, lb_context *ctx, const lb_value *in, size_t n_in, lb_value *out, size_t n_out)
+        {
+            (void)self; (void)n_out;
+            char *text = lb_host->alloc(ctx, 512);
+            size_t used = 0;
+            for (size_t i = 0; i < n_in; i++) {
+                lb_string name = {0};
+                if (lb_host->get_input_name(ctx, i, &name) != LB_OK) return lb_fail(lb_host, ctx, "no name");
+                lb_string value = lb_value_text(&in[i]);
+                used += (size_t)snprintf(text + used, 512 - used, "%s%.*s=%.*s", i ? ";" : "", (int)name.len, name.ptr, (int)value.len, value.ptr);
+            }
+            lb_string beyond = {0};
+            if (lb_host->get_input_name(ctx, n_in, &beyond) != LB_NOT_FOUND) return lb_fail(lb_host, ctx, "name past the end");
+            lb_set_string(&out[0], text, used);
+            return LB_OK;
+        }
+        static lb_input_port names_inputs[] = {{sizeof(lb_input_port), 0, "template", NULL, NULL, "prompt", NULL, NULL, NULL}};
+
         static lb_input_port mirror_inputs[] = {
             {sizeof(lb_input_port), 0, "a", NULL, NULL, "other", LB_NAMES("Any"), NULL, NULL},
             {sizeof(lb_input_port), 0, "b", NULL, NULL, "other", LB_NAMES("Any"), NULL, NULL},
@@ -123,11 +141,13 @@ import Testing
              counter_output, 1, sizeof(lb_output_port), NULL, make_run, NULL, NULL, NULL},
             {sizeof(lb_component), 0, "LiveCounters", NULL, NULL, NULL, NULL, NULL, 0, sizeof(lb_input_port),
              int_output, 1, sizeof(lb_output_port), NULL, live_run, NULL, NULL, NULL},
+            {sizeof(lb_component), LB_COMPONENT_EXTRA_INPUTS, "Names", NULL, NULL, NULL, NULL, names_inputs, 1, sizeof(lb_input_port),
+             text_output, 1, sizeof(lb_output_port), NULL, names_run, NULL, NULL, NULL},
         };
         static const lb_fingerprint fingerprint = LB_FINGERPRINT_INIT;
         static const lb_bundle_descriptor descriptor = {
             sizeof(lb_bundle_descriptor), LB_ABI_VERSION, &fingerprint, "test.fixture.host", "1.0.0", "Host fixture",
-            NULL, NULL, NULL, components, 4, sizeof(lb_component), NULL, 0, sizeof(lb_function), NULL,
+            NULL, NULL, NULL, components, 5, sizeof(lb_component), NULL, 0, sizeof(lb_function), NULL,
         };
         LB_BUNDLE_ENTRY(descriptor)
         """
@@ -161,11 +181,25 @@ import Testing
         let call = CallContext(run: run, vertexID: "Probe-1", componentType: "HostProbe")
         let probe = try component("HostProbe").instantiate(config: [], context: call)
         let first = try probe.run(inputs: [], context: call)
-        #expect(first == [.string("var=bonjour(0) missing=3 session=session-9 vertex=Probe-1 cancelled=0 http=0 size=72")])
+        #expect(first == [.string("var=bonjour(0) missing=3 session=session-9 vertex=Probe-1 cancelled=0 http=0 size=80")])
         #expect(events.withLock { $0 } == [ComponentEvent(name: "token", payload: #"{"chunk":"Hel"}"#, vertexID: "Probe-1", componentType: "HostProbe")])
         run.cancel()
         let second = try probe.run(inputs: [], context: call)
         #expect(second.first??.description.contains("cancelled=1") == true)
+    }
+
+    @Test func extraInputsAreAppendedAndNamed() throws {
+        let call = CallContext(run: RunContext(), vertexID: "Prompt-1", componentType: "Names")
+        let names = try component("Names")
+        #expect(names.descriptor.acceptsExtraInputs)
+        let instance = try names.instantiate(config: [.string("{x} {y}"), nil, nil], extraInputs: ["x", "y"], context: call)
+        #expect(instance.inputNames == ["template", "x", "y"])
+        let outputs = try instance.run(inputs: [.string("{x} {y}"), .string("1"), .json(type: "Message", text: #"{"text":"two"}"#)], context: call)
+        #expect(outputs == [.string("template={x} {y};x=1;y={\"text\":\"two\"}")])
+        let refused = #expect(throws: ComponentError.self) {
+            try component("HostProbe").instantiate(config: [], extraInputs: ["z"], context: call)
+        }
+        #expect(refused?.message == "HostProbe has no field named 'z'")
     }
 
     @Test func objectHandlesAreCountedAndCallable() throws {
