@@ -14,7 +14,10 @@ struct DynamicLibrary: @unchecked Sendable {
     let path: String
     let handle: UnsafeMutableRawPointer
 
-    /// Opens the library; on failure returns dlerror's text.
+    /// Opens the library file at `path`; on failure returns dlerror's text.
+    ///
+    /// A path without a slash is taken relative to the current directory: dlopen would otherwise search the
+    /// library path for that name and could open another library than the file that was checked.
     static func open(_ path: String) -> Result<DynamicLibrary, DynamicLibraryError> {
         _ = dlerror()
         #if canImport(Darwin)
@@ -22,7 +25,8 @@ struct DynamicLibrary: @unchecked Sendable {
         #else
         let flags = RTLD_NOW | RTLD_LOCAL | Int32(RTLD_NODELETE)
         #endif
-        guard let handle = dlopen(path, flags) else {
+        let file = path.contains("/") ? path : "./" + path
+        guard let handle = dlopen(file, flags) else {
             return .failure(DynamicLibraryError(message: lastError() ?? "dlopen failed"))
         }
         return .success(DynamicLibrary(path: path, handle: handle))
