@@ -36,6 +36,8 @@ final class NativeComponent: @unchecked Sendable {
         let values = Self.fit(config, to: inputCount + extraInputs)
         return try withABIValues(values, arena: context.run.arena, context: context) { (slots) throws(ComponentError) -> UnsafeMutableRawPointer? in
             var instance: UnsafeMutableRawPointer?
+            // A context may carry several calls: only this call's set_error may explain its failure.
+            context.errorMessage = nil
             let status = create(record, context.opaque, UnsafePointer(slots.baseAddress), slots.count, &instance)
             guard status == LB_OK else { throw Self.failure(status, "create", context) }
             return instance
@@ -47,6 +49,7 @@ final class NativeComponent: @unchecked Sendable {
         let outputCount = self.outputCount
         return try withABIValues(values, arena: context.run.arena, context: context) { (slots) throws(ComponentError) -> [Value?] in
             try withABIValues(Array(repeating: nil, count: outputCount), arena: context.run.arena, context: context) { (outputs) throws(ComponentError) -> [Value?] in
+                context.errorMessage = nil
                 let status = run(instance, context.opaque, UnsafePointer(slots.baseAddress), slots.count, outputs.baseAddress, outputs.count)
                 guard status == LB_OK else { throw Self.failure(status, "run", context) }
                 var results: [Value?] = []

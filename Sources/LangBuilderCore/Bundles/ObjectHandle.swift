@@ -38,6 +38,7 @@ public final class ObjectHandle: @unchecked Sendable, Equatable {
         return try withABIValues(arguments, arena: arena, context: context) { (arguments) throws(ComponentError) -> Value? in
             var result = lb_value()
             result.struct_size = UInt32(MemoryLayout<lb_value>.size)
+            context.errorMessage = nil
             let status = method.withCString { invoke(instance, context.opaque, $0, arguments.baseAddress, arguments.count, &result) }
             guard status == LB_OK else {
                 throw ComponentError(
