@@ -48,8 +48,9 @@ print("bundles from \(bundleDirectory); median per operation\n")
 
 // MARK: - dlopen + register
 
-/// Copies a bundle to `count` distinct files (dlopen caches by path and inode) and loads each once.
-func loadCost(_ library: String, count: Int) -> Double {
+/// Copies a bundle to `count` distinct files (dlopen caches by path and inode) and loads each once; with
+/// `dlopenOnly`, measures just dlopen + dlsym (the floor the loader adds its checks to).
+func loadCost(_ library: String, count: Int, dlopenOnly: Bool = false) -> Double {
     let directory = NSTemporaryDirectory() + "lb-bench-\(getpid())-\(UUID().uuidString)"
     try! FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -62,13 +63,19 @@ func loadCost(_ library: String, count: Int) -> Double {
     var samples: [Double] = []
     for path in paths {
         let start = now()
-        _ = try! loader.load(file: path)
+        if dlopenOnly {
+            _ = dlsym(dlopen(path, RTLD_NOW | RTLD_LOCAL | Int32(RTLD_NODELETE)), LB_ENTRY_SYMBOL)
+        } else {
+            _ = try! loader.load(file: path)
+        }
         samples.append(Double(now() - start))
     }
     samples.sort()
     return samples[samples.count / 2]
 }
 
+report("dlopen + dlsym only, C bundle (std-text)", loadCost(bundleDirectory + "/libstd-text.so", count: 200, dlopenOnly: true))
+report("dlopen + dlsym only, Swift bundle (std-math)", loadCost(bundleDirectory + "/libstd-math.so", count: 200, dlopenOnly: true))
 report("dlopen + register, C bundle (std-text)", loadCost(bundleDirectory + "/libstd-text.so", count: 200))
 report("dlopen + register, Swift bundle (std-math)", loadCost(bundleDirectory + "/libstd-math.so", count: 200))
 report("dlopen + register, libffi bundle (std-cmath, 12 cifs)", loadCost(bundleDirectory + "/libstd-cmath.so", count: 200))
@@ -93,22 +100,27 @@ let table = UnsafeMutablePointer<lb_component>.allocate(capacity: 1)
 table.initialize(to: lb_component())
 table.pointee.run = trivial
 var sink: Int32 = 0
-report("call through the table, trivial body (raw)", measure(perBatch: 100_000) { _ in
-    sink &+= withUnsafePointer(to: &emptyValue) { table.pointee.run!(nil, nil, $0, 1, nil, 0) }
-})
+let valuePointer = UnsafeMutablePointer<lb_value>.allocate(capacity: 1)
+valuePointer.initialize(to: emptyValue)
+let runFunction = table.pointee.run!
+// 1,000 calls per closure call, so the harness's own closure call is amortized away.
+report("call through the table, trivial body (raw)", measure(perBatch: 100) { _ in
+    for _ in 0..<1000 { sink &+= runFunction(nil, nil, valuePointer, 1, nil, 0) }
+} / 1000)
 
 // libffi with a prepared call interface, raw.
 let powInterface = "dd".withCString { lb_ffi_prepare(CChar(UInt8(ascii: "d")), $0, 2, UnsafeMutablePointer<Int32>.allocate(capacity: 1)) }!
 let powFunction = unsafeBitCast(dlsym(dlopen(nil, RTLD_NOW), "pow")!, to: (@convention(c) () -> Void).self)
-var base = 2.0, exponent = 10.0, result = 0.0
-report("libffi call, prepared interface (raw, pow)", measure(perBatch: 100_000) { _ in
-    withUnsafeMutablePointer(to: &base) { a in
-        withUnsafeMutablePointer(to: &exponent) { b in
-            var arguments: [UnsafeMutableRawPointer?] = [UnsafeMutableRawPointer(a), UnsafeMutableRawPointer(b)]
-            arguments.withUnsafeMutableBufferPointer { lb_ffi_call(powInterface, powFunction, &result, $0.baseAddress) }
-        }
-    }
-})
+let slots = UnsafeMutablePointer<Double>.allocate(capacity: 4)
+slots.initialize(repeating: 0, count: 4)
+slots[0] = 2
+slots[1] = 10
+let argumentPointers = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: 2)
+argumentPointers[0] = UnsafeMutableRawPointer(slots)
+argumentPointers[1] = UnsafeMutableRawPointer(slots + 1)
+report("libffi call, prepared interface (raw, pow)", measure(perBatch: 100) { _ in
+    for _ in 0..<1000 { lb_ffi_call(powInterface, powFunction, slots + 2, argumentPointers) }
+} / 1000)
 
 // Through the host's Swift wrapper (values converted both ways, errors checked).
 let power = try! registry.component(named: "Power")!.instantiate(config: [], context: call)

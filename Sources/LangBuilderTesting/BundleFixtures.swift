@@ -81,3 +81,16 @@ public enum BundleFixtures {
         public init(_ description: String) { self.description = description }
     }
 }
+
+extension BundleFixtures {
+    /// The engine test bundle (`Tests/Fixtures/engine_test_bundle.c`: ChatInput, ChatOutput, Pass, Upper,
+    /// Sleep, Fail, IfElse, Loop, Join), compiled once per process; returns the library's path.
+    public static func engineTestBundle() throws -> String {
+        try engineBundle.get()
+    }
+
+    private static let engineBundle: Result<String, any Error> = Result {
+        let source = try String(contentsOf: packageRoot.appendingPathComponent("Tests/Fixtures/engine_test_bundle.c"), encoding: .utf8)
+        return try compile(name: "engine-test", source: source, flags: ["-O2"])
+    }
+}

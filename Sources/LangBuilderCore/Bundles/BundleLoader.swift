@@ -25,8 +25,7 @@ public struct BundleLoader: Sendable {
     public func load(file path: String) throws(BundleLoadError) -> LoadedBundle {
         try checkFile(path)
         let library: DynamicLibrary
-        // dlopen searches the library path for a name without a slash; a bundle is always a file path.
-        switch DynamicLibrary.open(path.contains("/") ? path : "./" + path) {
+        switch DynamicLibrary.open(path) {
         case .success(let opened): library = opened
         case .failure(let failure): throw BundleLoadError(.dlopenFailed, file: path, detail: failure.message)
         }

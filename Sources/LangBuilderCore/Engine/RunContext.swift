@@ -45,8 +45,27 @@ public final class RunContext: Sendable {
         self.eventHandler = onEvent
     }
 
+    private let cancelHandlers = Mutex<[@Sendable () -> Void]>([])
+
     /// Asks every component of the run to stop; they see it through `lb_host_api.is_cancelled`.
-    public func cancel() { cancelled.store(true, ordering: .releasing) }
+    public func cancel() {
+        cancelled.store(true, ordering: .releasing)
+        let handlers = cancelHandlers.withLock { handlers in
+            defer { handlers = [] }
+            return handlers
+        }
+        for handler in handlers { handler() }
+    }
+
+    /// Calls `handler` once when the run is cancelled (at once if it already is).
+    func whenCancelled(_ handler: @escaping @Sendable () -> Void) {
+        let already = cancelHandlers.withLock { handlers -> Bool in
+            if isCancelled { return true }
+            handlers.append(handler)
+            return false
+        }
+        if already { handler() }
+    }
 
     public var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
 

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A JSON document as a Swift value: flow files, manifests and the registry's Langflow rendering use it.
 ///
@@ -42,29 +42,32 @@ public enum JSONValue: Sendable, Equatable, Codable {
     }
 
     /// Parses JSON text; throws `JSONValue.ParseError` naming the problem.
-    public init(parsing text: String) throws {
-        let data = Data(text.utf8)
-        do {
-            self = try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch {
-            throw ParseError(text: text, underlying: String(describing: error))
-        }
+    public init(parsing text: String) throws(ParseError) {
+        self = try JSONParser.parse(text)
     }
 
-    /// The compact JSON text of this value.
+    /// Parses JSON from UTF-8 bytes.
+    public init(parsing data: Data) throws(ParseError) {
+        var result: Result<JSONValue, ParseError>!
+        data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            do throws(ParseError) { result = .success(try JSONParser.parse(bytes)) } catch { result = .failure(error) }
+        }
+        self = try result.get()
+    }
+
+    /// The JSON text of this value, compact or indented.
     public func serialized(pretty: Bool = false) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.prettyPrinted, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
-        // Encoding a JSONValue cannot fail: every case maps to a JSON construct.
-        let data = (try? encoder.encode(self)) ?? Data("null".utf8)
-        return String(decoding: data, as: UTF8.self)
+        var output = ""
+        JSONWriter.write(self, into: &output, pretty: pretty)
+        return output
     }
 
     /// Why a text is not JSON.
     public struct ParseError: Error, CustomStringConvertible {
         public var text: String
         public var underlying: String
-        public var description: String { "not valid JSON (\(underlying)): \(text.prefix(80))" }
+        public var description: String { "not valid JSON (\(underlying)) near: \(text.prefix(80))" }
     }
 
     public subscript(key: String) -> JSONValue? {

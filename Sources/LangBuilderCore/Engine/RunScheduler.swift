@@ -1,0 +1,467 @@
+import Foundation
+
+/// The state machine of one run: which vertices wait, which are ready, what they produced.
+///
+/// All mutable state is guarded by `lock`. Workers (Dispatch threads) take ready vertices, call their
+/// components with the lock released, then record the outcome and release their dependents. A worker keeps
+/// taking ready vertices until there are none, so a chain runs on one thread without hand-offs.
+final class RunScheduler: @unchecked Sendable {
+    enum Status { case waiting, ready, running, done, inactive }
+
+    let plan: ExecutionPlan
+    let options: RunOptions
+    let context: RunContext
+    private let events: AsyncStream<RunEvent>.Continuation
+    private let types: TypeRegistry
+    private let lock = NSLock()
+    private let started = DispatchTime.now()
+
+    // Guarded by `lock`.
+    private var status: [Status]
+    private var remaining: [Int]
+    private var dependents: [[Int]]
+    private var outputs: [[Value?]?]
+    private var ready: [Int] = []
+    private var readyHead = 0
+    private var workers = 0
+    private var resolvedCount = 0
+    private var finished = false
+    private var outcome: Result<RunResult, RunError>?
+    private var waiters: [@Sendable (Result<RunResult, RunError>) -> Void] = []
+    private var results: [VertexResult] = []
+    private var inactiveIDs: [String] = []
+    // Each instance is used only by the worker running its vertex (loop bodies by the loop's worker).
+    private var instances: [ComponentInstance?]
+
+    init(plan: ExecutionPlan, options: RunOptions, flowID: String, events: AsyncStream<RunEvent>.Continuation) {
+        self.plan = plan
+        self.options = options
+        self.events = events
+        self.types = plan.types
+        let count = plan.vertices.count
+        status = Array(repeating: .waiting, count: count)
+        outputs = Array(repeating: nil, count: count)
+        instances = Array(repeating: nil, count: count)
+        // A loop waits for everything its body depends on outside the loop, too.
+        var waitsFor = plan.vertices.map { Set($0.predecessors) }
+        for vertex in plan.vertices {
+            guard let loop = vertex.loop else { continue }
+            for member in loop.body {
+                for predecessor in plan.vertices[member].predecessors where predecessor != vertex.index && plan.vertices[predecessor].loopOwner != vertex.index {
+                    waitsFor[vertex.index].insert(predecessor)
+                }
+            }
+        }
+        remaining = waitsFor.map(\.count)
+        dependents = Array(repeating: [], count: count)
+        for (vertex, predecessors) in waitsFor.enumerated() {
+            for predecessor in predecessors { dependents[predecessor].append(vertex) }
+        }
+        let events = self.events
+        context = RunContext(
+            runID: options.runID, flowID: flowID, sessionID: options.sessionID, userID: options.userID, logger: options.logger,
+            variables: options.variables,
+            onEvent: { event in
+                var payload = (try? JSONValue(parsing: event.payload))?.objectValue ?? JSONObject()
+                if payload["id"] == nil { payload["id"] = .string(event.vertexID) }
+                events.yield(RunEvent(event: event.name, data: .object(payload)))
+            })
+    }
+
+    // MARK: - Lifecycle
+
+    func start() {
+        let roots = plan.vertices.filter { remaining[$0.index] == 0 && $0.loopOwner == nil }.map(\.index)
+        events.yield(RunEvent(event: "vertices_sorted", data: ["ids": .array(roots.map { .string(plan.vertices[$0].id) }), "to_run": .array(plan.vertices.map { .string($0.id) })]))
+        events.yield(RunEvent(event: "build_start", data: [:]))
+        if let deadline = options.deadline {
+            DispatchQueue.global().asyncAfter(deadline: .now() + deadline) { [weak self] in self?.fail(.deadlineExceeded(seconds: deadline)) }
+        }
+        lock.lock()
+        for root in roots { activate(root) }
+        let spawn = spawnCount()
+        let done = checkCompletion()
+        lock.unlock()
+        spawnWorkers(spawn)
+        if let done { finish(done) }
+    }
+
+    func whenFinished(_ waiter: @escaping @Sendable (Result<RunResult, RunError>) -> Void) {
+        lock.lock()
+        if let outcome {
+            lock.unlock()
+            waiter(outcome)
+            return
+        }
+        waiters.append(waiter)
+        lock.unlock()
+    }
+
+    /// Ends the run with an error (first failure wins) and tells components to stop.
+    func fail(_ error: RunError) {
+        lock.lock()
+        guard !finished else {
+            lock.unlock()
+            return
+        }
+        finished = true
+        lock.unlock()
+        context.cancel()
+        events.yield(RunEvent(event: "error", data: ["error": .string(error.description)]))
+        finish(.failure(error))
+    }
+
+    private func finish(_ result: Result<RunResult, RunError>) {
+        lock.lock()
+        finished = true
+        guard outcome == nil else {
+            lock.unlock()
+            return
+        }
+        outcome = result
+        let waiting = waiters
+        waiters = []
+        lock.unlock()
+        if case .success(let value) = result {
+            events.yield(RunEvent(event: "end", data: ["result": value.langflowResponse(), "build_duration": .number(value.duration)]))
+        }
+        events.finish()
+        for waiter in waiting { waiter(result) }
+    }
+
+    // MARK: - Scheduling (call with the lock held)
+
+    private func activate(_ index: Int) {
+        let vertex = plan.vertices[index]
+        if vertex.loopOwner != nil { return }
+        if hasEdgeInputs(vertex) && !hasActiveInput(vertex) {
+            status[index] = .inactive
+            inactiveIDs.append(vertex.id)
+            resolve(index)
+        } else {
+            status[index] = .ready
+            ready.append(index)
+        }
+    }
+
+    private func resolve(_ index: Int) {
+        resolvedCount += 1
+        for dependent in dependents[index] {
+            remaining[dependent] -= 1
+            if remaining[dependent] == 0 && status[dependent] == .waiting { activate(dependent) }
+        }
+    }
+
+    private func hasEdgeInputs(_ vertex: ExecutionPlan.Vertex) -> Bool {
+        vertex.inputs.contains { if case .edges = $0 { true } else { false } }
+    }
+
+    private func hasActiveInput(_ vertex: ExecutionPlan.Vertex) -> Bool {
+        for source in vertex.inputs {
+            guard case .edges(let edges, _, _) = source else { continue }
+            for edge in edges where outputs[edge.vertex]?[edge.output] != nil { return true }
+        }
+        return false
+    }
+
+    private func checkCompletion() -> Result<RunResult, RunError>? {
+        guard !finished, resolvedCount == plan.vertices.count else { return nil }
+        finished = true
+        let order = Dictionary(uniqueKeysWithValues: plan.vertices.map { ($0.id, $0.index) })
+        let duration = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        return .success(
+            RunResult(
+                runID: context.runID, flowID: context.flowID, sessionID: context.sessionID, inputValue: options.inputValue,
+                vertices: results.sorted { order[$0.id]! < order[$1.id]! }, inactiveVertices: inactiveIDs, duration: duration))
+    }
+
+    private func spawnCount() -> Int {
+        let wanted = min(options.concurrency, ready.count - readyHead)
+        let extra = max(0, wanted - workers)
+        workers += extra
+        return extra
+    }
+
+    private func spawnWorkers(_ count: Int) {
+        for _ in 0..<count {
+            DispatchQueue.global(qos: .userInitiated).async { self.work() }
+        }
+    }
+
+    // MARK: - Workers
+
+    private func work() {
+        lock.lock()
+        while !finished && readyHead < ready.count {
+            let index = ready[readyHead]
+            readyHead += 1
+            if readyHead > 1024 && readyHead * 2 > ready.count {
+                ready.removeFirst(readyHead)
+                readyHead = 0
+            }
+            status[index] = .running
+            let vertex = plan.vertices[index]
+            let inputs: [Value?]
+            switch gatherInputs(vertex, outputsOf: { self.outputs[$0] }) {
+            case .success(let gathered): inputs = gathered
+            case .failure(let error):
+                lock.unlock()
+                fail(error)
+                lock.lock()
+                continue
+            }
+            let instance = instances[index]
+            lock.unlock()
+
+            let watchdog = startWatchdog(vertex)
+            let begin = DispatchTime.now()
+            let outcome: Result<[Value?], RunError>
+            var bodyResults: [(Int, [Value?]?, Double)] = []
+            if let loop = vertex.loop {
+                outcome = runLoop(vertex, loop: loop, inputs: inputs, bodyResults: &bodyResults)
+            } else {
+                outcome = call(vertex, instance: instance, inputs: inputs)
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - begin.uptimeNanoseconds) / 1e9
+            watchdog?.cancel()
+
+            switch outcome {
+            case .failure(let error):
+                fail(error)
+                lock.lock()
+            case .success(let produced):
+                for (member, memberOutputs, memberSeconds) in bodyResults {
+                    emitEnd(plan.vertices[member], outputs: memberOutputs ?? [], seconds: memberSeconds)
+                }
+                emitEnd(vertex, outputs: produced, seconds: seconds)
+                lock.lock()
+                guard !finished else { continue }
+                outputs[index] = produced
+                status[index] = .done
+                results.append(result(vertex, produced, seconds))
+                // Body vertices resolve with their last iteration's outputs before the loop releases its dependents.
+                for (member, memberOutputs, memberSeconds) in bodyResults {
+                    outputs[member] = memberOutputs
+                    status[member] = memberOutputs == nil ? .inactive : .done
+                    if let memberOutputs { results.append(result(plan.vertices[member], memberOutputs, memberSeconds)) }
+                    resolve(member)
+                }
+                resolve(index)
+                let spawn = spawnCount()
+                if let done = checkCompletion() {
+                    workers -= 1
+                    lock.unlock()
+                    finish(done)
+                    return
+                }
+                if spawn > 0 {
+                    lock.unlock()
+                    spawnWorkers(spawn)
+                    lock.lock()
+                }
+            }
+        }
+        workers -= 1
+        lock.unlock()
+    }
+
+    private func result(_ vertex: ExecutionPlan.Vertex, _ produced: [Value?], _ seconds: Double) -> VertexResult {
+        var named: [String: Value] = [:]
+        let names = vertex.component.descriptor.outputs.map(\.name)
+        for (position, name) in names.enumerated() where position < produced.count {
+            if let value = produced[position] { named[name] = value }
+        }
+        return VertexResult(
+            id: vertex.id, componentType: vertex.componentType, displayName: vertex.displayName, outputs: named, outputOrder: names,
+            duration: seconds, isOutput: vertex.isOutput)
+    }
+
+    private func startWatchdog(_ vertex: ExecutionPlan.Vertex) -> DispatchWorkItem? {
+        guard let timeout = options.vertexTimeout else { return nil }
+        let item = DispatchWorkItem { [weak self] in
+            self?.fail(.vertexTimedOut(vertexID: vertex.id, componentType: vertex.componentType, seconds: timeout))
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: item)
+        return item
+    }
+
+    /// The input values of a vertex: field values, variables, and edge values converted to what it accepts.
+    private func gatherInputs(_ vertex: ExecutionPlan.Vertex, outputsOf: (Int) -> [Value?]?) -> Result<[Value?], RunError> {
+        var values: [Value?] = []
+        values.reserveCapacity(vertex.inputs.count)
+        for source in vertex.inputs {
+            switch source {
+            case .value(let value):
+                values.append(value)
+            case .variable(let name):
+                guard let value = context.variable(named: name) else {
+                    return .failure(.missingVariable(vertexID: vertex.id, componentType: vertex.componentType, variable: name))
+                }
+                values.append(.string(value))
+            case .edges(let edges, let accepted, let isList):
+                var brought: [Value] = []
+                for edge in edges {
+                    if let value = outputsOf(edge.vertex)?[edge.output] { brought.append(types.convert(value, toAccepted: accepted)) }
+                }
+                if brought.isEmpty {
+                    values.append(nil)
+                } else if isList && (edges.count > 1 || brought.count > 1) {
+                    values.append(.json(type: "list", text: JSONValue.array(brought.map(\.jsonValue)).serialized()))
+                } else {
+                    values.append(brought[0])
+                }
+            }
+        }
+        return .success(values)
+    }
+
+    /// Calls the vertex's component on this thread, creating its instance on first use.
+    private func call(_ vertex: ExecutionPlan.Vertex, instance existing: ComponentInstance?, inputs: [Value?]) -> Result<[Value?], RunError> {
+        let call = CallContext(run: context, vertexID: vertex.id, componentType: vertex.componentType)
+        do {
+            let instance: ComponentInstance
+            if let existing {
+                instance = existing
+            } else {
+                let config = vertex.inputs.enumerated().map { position, source -> Value? in
+                    switch source {
+                    case .value(let value): value
+                    case .variable: inputs[position]
+                    case .edges: nil
+                    }
+                }
+                instance = try vertex.component.instantiate(config: config, extraInputs: vertex.extraInputNames, context: call)
+                lock.lock()
+                instances[vertex.index] = instance
+                lock.unlock()
+            }
+            return .success(try instance.run(inputs: inputs, context: call))
+        } catch {
+            if context.isCancelled { return .failure(.cancelled) }
+            return .failure(.vertexFailed(vertexID: vertex.id, componentType: vertex.componentType, message: error.message))
+        }
+    }
+
+    // MARK: - Loops
+
+    /// Runs a loop vertex: its component once (it hands over the list on its item output), then the body once
+    /// per item; the feedback values are gathered into the done output.
+    private func runLoop(_ vertex: ExecutionPlan.Vertex, loop: ExecutionPlan.Loop, inputs: [Value?], bodyResults: inout [(Int, [Value?]?, Double)]) -> Result<[Value?], RunError> {
+        lock.lock()
+        let instance = instances[vertex.index]
+        lock.unlock()
+        var produced: [Value?]
+        switch call(vertex, instance: instance, inputs: inputs) {
+        case .failure(let error): return .failure(error)
+        case .success(let values): produced = values
+        }
+        let items = Self.items(of: loop.itemOutput < produced.count ? produced[loop.itemOutput] : nil)
+        guard items.count <= options.maxLoopIterations else {
+            return .failure(.loopLimitExceeded(vertexID: vertex.id, componentType: vertex.componentType, items: items.count, limit: options.maxLoopIterations))
+        }
+        var iterationOutputs: [Int: [Value?]] = [:]
+        var durations: [Int: Double] = [:]
+        var gathered: [JSONValue] = []
+        lock.lock()
+        let outside = outputs
+        lock.unlock()
+        for item in items {
+            iterationOutputs = [:]
+            for member in loop.body {
+                if context.isCancelled { return .failure(.cancelled) }
+                let body = plan.vertices[member]
+                var loopOutputs = produced
+                loopOutputs[loop.itemOutput] = item
+                let lookup: (Int) -> [Value?]? = { source in
+                    if source == vertex.index { return loopOutputs }
+                    if let current = iterationOutputs[source] { return current }
+                    return self.plan.vertices[source].loopOwner == vertex.index ? nil : outside[source]
+                }
+                if hasEdgeInputs(body) && !body.inputs.contains(where: { source in
+                    guard case .edges(let edges, _, _) = source else { return false }
+                    return edges.contains { lookup($0.vertex)?[$0.output] != nil }
+                }) {
+                    continue
+                }
+                let memberInputs: [Value?]
+                switch gatherInputs(body, outputsOf: lookup) {
+                case .success(let values): memberInputs = values
+                case .failure(let error): return .failure(error)
+                }
+                lock.lock()
+                let memberInstance = instances[member]
+                lock.unlock()
+                let begin = DispatchTime.now()
+                switch call(body, instance: memberInstance, inputs: memberInputs) {
+                case .failure(let error): return .failure(error)
+                case .success(let values): iterationOutputs[member] = values
+                }
+                durations[member, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - begin.uptimeNanoseconds) / 1e9
+            }
+            if let value = iterationOutputs[loop.feedback.vertex]?[loop.feedback.output] {
+                gathered.append(value.jsonValue)
+            }
+        }
+        for member in loop.body {
+            bodyResults.append((member, iterationOutputs[member], durations[member] ?? 0))
+        }
+        produced[loop.itemOutput] = nil
+        if let done = loop.doneOutput, done < produced.count {
+            produced[done] = .json(type: "DataFrame", text: JSONValue.array(gathered).serialized())
+        }
+        return .success(produced)
+    }
+
+    /// The items of a loop's list: the elements of a JSON array (objects as Data), or the value itself.
+    static func items(of value: Value?) -> [Value] {
+        guard let value else { return [] }
+        guard case .json(_, let text) = value, case .array(let elements)? = try? JSONValue(parsing: text) else { return [value] }
+        return elements.map { element in
+            switch element {
+            case .object: .json(type: "Data", text: element.serialized())
+            case .array: .json(type: "list", text: element.serialized())
+            default: Value(json: element)
+            }
+        }
+    }
+
+    // MARK: - Events
+
+    private func emitEnd(_ vertex: ExecutionPlan.Vertex, outputs produced: [Value?], seconds: Double) {
+        let names = vertex.component.descriptor.outputs.map(\.name)
+        if FlowBuilder.chatInputTypes.contains(vertex.componentType) || FlowBuilder.outputTypes.contains(vertex.componentType) {
+            for value in produced {
+                if case .json("Message", _)? = value, let message = value?.jsonValue { events.yield(RunEvent(event: "add_message", data: message)) }
+            }
+        }
+        var results = JSONObject()
+        var outputsJSON = JSONObject()
+        for (position, name) in names.enumerated() where position < produced.count {
+            guard let value = produced[position] else { continue }
+            results[name] = value.jsonValue
+            outputsJSON[name] = ["message": value.isText ? .string(value.text) : value.jsonValue, "type": .string(value.jsonTypeName)]
+        }
+        let next = vertex.successors.map { JSONValue.string(plan.vertices[$0].id) }
+        let data: JSONValue = [
+            "build_data": [
+                "id": .string(vertex.id), "inactivated_vertices": .array([]), "next_vertices_ids": .array(next),
+                "top_level_vertices": .array(next), "valid": true, "params": "",
+                "data": [
+                    "results": .object(results), "outputs": .object(outputsJSON), "logs": .object(JSONObject()),
+                    "timedelta": .number(seconds), "duration": .string(VertexResult.format(seconds)), "used_frozen_result": false,
+                ],
+                "timestamp": .string(ISO8601DateFormatter().string(from: Date())),
+            ],
+            "output_meta": [
+                "component_id": .string(vertex.id), "display_name": .string(vertex.displayName), "vertex_type": .string(vertex.componentType),
+                "is_output": .bool(vertex.isOutput), "output_types": .array(vertex.component.descriptor.outputs.flatMap(\.types).map(JSONValue.string)),
+            ],
+        ]
+        events.yield(RunEvent(event: "end_vertex", data: data))
+    }
+}
+
+extension Error {
+    /// The message of a component error, else the error's description.
+    var message: String { (self as? ComponentError)?.message ?? String(describing: self) }
+}
