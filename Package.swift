@@ -110,7 +110,7 @@ let package = Package(
         // MARK: - Benchmarks
         .executableTarget(
             name: "langbuilder-benchmarks",
-            dependencies: ["LangBuilderCore", "CLangBuilderABI", "CLangBuilderFFI"],
+            dependencies: ["LangBuilderCore", "LangBuilderTesting", "CLangBuilderABI", "CLangBuilderFFI"],
             path: "Benchmarks/LangBuilderBenchmarks",
             swiftSettings: swiftSettings
         ),

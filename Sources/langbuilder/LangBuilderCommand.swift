@@ -1,11 +1,11 @@
 import ArgumentParser
 
 @main
-struct LangBuilderCommand: ParsableCommand {
+struct LangBuilderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "langbuilder",
         abstract: "LangBuilder: build and run AI flows from components shipped in bundles.",
         version: "0.1.0",
-        subcommands: [BundleCommand.self]
+        subcommands: [RunCommand.self, BundleCommand.self]
     )
 }

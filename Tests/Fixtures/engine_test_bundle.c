@@ -3,6 +3,7 @@
  * (LangBuilderTesting.BundleFixtures.engineTestBundle). Stand-ins for the Langflow set: ChatInput and
  * ChatOutput pass messages, Sleep waits (polling cancellation), Fail fails, IfElse routes, Loop iterates.
  */
+#define _POSIX_C_SOURCE 200809L
 #include "langbuilder_bundle.h"
 
 #include <stdio.h>
@@ -131,6 +132,24 @@ static int32_t loop_run(void *self, lb_context *ctx, const lb_value *in, size_t 
     return LB_OK;
 }
 
+/* Collect: a list input fed by many edges; outputs how many values arrived. */
+static int32_t collect_run(void *self, lb_context *ctx, const lb_value *in, size_t n_in, lb_value *out, size_t n_out)
+{
+    (void)self; (void)ctx; (void)n_in; (void)n_out;
+    lb_string list = lb_value_text(&in[0]);
+    int64_t count = list.len > 2 ? 1 : 0;
+    int depth = 0;
+    for (size_t i = 0; i < list.len; i++) {
+        char c = list.ptr[i];
+        if (c == '[' || c == '{') depth++;
+        else if (c == ']' || c == '}') depth--;
+        else if (c == ',' && depth == 1) count++;
+    }
+    if (in[0].kind != LB_VALUE_JSON) count = lb_value_present(&in[0]) ? 1 : 0;
+    lb_set_int(&out[0], count);
+    return LB_OK;
+}
+
 /* Join: first + " " + second. */
 static int32_t join_run(void *self, lb_context *ctx, const lb_value *in, size_t n_in, lb_value *out, size_t n_out)
 {
@@ -172,6 +191,10 @@ static lb_input_port join_inputs[] = {
     {sizeof(lb_input_port), LB_INPUT_REQUIRED, "first", "First", NULL, "str", MESSAGE_TYPES, NULL, NULL},
     {sizeof(lb_input_port), LB_INPUT_REQUIRED, "second", "Second", NULL, "str", MESSAGE_TYPES, NULL, NULL},
 };
+static lb_input_port collect_inputs[] = {
+    {sizeof(lb_input_port), LB_INPUT_LIST, "inputs", "Inputs", NULL, "other", LB_NAMES("Any"), NULL, NULL},
+};
+static lb_output_port count_output[] = {{sizeof(lb_output_port), 0, "count", "Count", LB_NAMES("int")}};
 static lb_output_port message_output[] = {{sizeof(lb_output_port), 0, "message", "Message", LB_NAMES("Message")}};
 static lb_output_port any_output[] = {{sizeof(lb_output_port), 0, "output", "Output", LB_NAMES("Any")}};
 static lb_output_port if_else_outputs[] = {
@@ -197,6 +220,7 @@ static const lb_component components[] = {
     COMPONENT("IfElse", "flow_controls", if_else_inputs, 3, if_else_outputs, 2, if_else_run),
     COMPONENT("Loop", "flow_controls", loop_inputs, 1, loop_outputs, 2, loop_run),
     COMPONENT("Join", "processing", join_inputs, 2, message_output, 1, join_run),
+    COMPONENT("Collect", "processing", collect_inputs, 1, count_output, 1, collect_run),
 };
 static const lb_fingerprint fingerprint = LB_FINGERPRINT_INIT;
 static const lb_bundle_descriptor descriptor = {

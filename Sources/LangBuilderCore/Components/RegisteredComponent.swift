@@ -39,11 +39,15 @@ public struct RegisteredComponent: Sendable {
                 componentType: typeName, vertexID: context.vertexID,
                 message: "\(typeName) has no field named \(extraInputs.map { "'\($0)'" }.joined(separator: ", "))")
         }
-        let names = descriptor.inputs.map(\.name) + extraInputs
+        return try instantiate(config: config, inputNames: descriptor.inputs.map(\.name) + extraInputs, context: context)
+    }
+
+    /// Creates an instance whose input names (declared, then extra) were computed by the caller.
+    func instantiate(config: [Value?], inputNames names: [String], context: CallContext) throws(ComponentError) -> ComponentInstance {
         switch implementation {
         case .native(let native):
             context.inputNames = names
-            let handle = try native.instantiate(config: config, extraInputs: extraInputs.count, context: context)
+            let handle = try native.instantiate(config: config, extraInputs: names.count - descriptor.inputs.count, context: context)
             return ComponentInstance(component: self, handle: handle, inputNames: names)
         case .function:
             return ComponentInstance(component: self, handle: nil, inputNames: names)

@@ -16,27 +16,61 @@ public struct ExecutionPlan: Sendable {
         public var output: Int
     }
 
-    /// One node of the flow, ready to run.
-    public struct Vertex: Sendable {
-        public var index: Int
-        public var id: String
-        public var node: Node
-        public var component: RegisteredComponent
+    /// One node of the flow, ready to run. A class, so that the scheduler's hot path shares it instead of
+    /// copying its arrays.
+    public final class Vertex: @unchecked Sendable {
+        public let index: Int
+        public let id: String
+        public let node: Node
+        public let component: RegisteredComponent
         /// One source per declared input, then one per extra input.
-        public var inputs: [InputSource]
-        public var extraInputNames: [String]
+        public let inputs: [InputSource]
+        public let extraInputNames: [String]
         /// The indices of the vertices fed by this one (loop feedback edges excluded).
-        public var successors: [Int]
+        public let successors: [Int]
         /// The indices of the vertices this one waits for.
-        public var predecessors: [Int]
-        public var layer: Int
+        public let predecessors: [Int]
+        public let layer: Int
         /// Whether this vertex's results are the flow's outputs.
-        public var isOutput: Bool
+        public let isOutput: Bool
         /// For a loop component: the output that carries each item, the output that carries the results, and
         /// the vertices of its body (run once per item).
-        public var loop: Loop?
+        public let loop: Loop?
         /// Set on the vertices of a loop body: the loop vertex they belong to.
-        public var loopOwner: Int?
+        public let loopOwner: Int?
+        /// The component's output names and every type they produce, looked up once.
+        let outputNames: [String]
+        let outputTypes: [String]
+        let hasEdgeInputs: Bool
+        /// The declared inputs' names, then the extra inputs'.
+        let inputNames: [String]
+        /// Whether the vertex's Message outputs are chat messages (`add_message` events).
+        let emitsMessages: Bool
+        /// The ids of the vertices this one feeds, for `end_vertex` events.
+        var nextIDs: [String] = []
+
+        init(
+            index: Int, id: String, node: Node, component: RegisteredComponent, inputs: [InputSource], extraInputNames: [String],
+            successors: [Int], predecessors: [Int], layer: Int, isOutput: Bool, loop: Loop?, loopOwner: Int?
+        ) {
+            self.index = index
+            self.id = id
+            self.node = node
+            self.component = component
+            self.inputs = inputs
+            self.extraInputNames = extraInputNames
+            self.successors = successors
+            self.predecessors = predecessors
+            self.layer = layer
+            self.isOutput = isOutput
+            self.loop = loop
+            self.loopOwner = loopOwner
+            self.outputNames = component.descriptor.outputs.map(\.name)
+            self.outputTypes = component.descriptor.outputs.flatMap(\.types)
+            self.hasEdgeInputs = inputs.contains { if case .edges = $0 { true } else { false } }
+            self.inputNames = component.descriptor.inputs.map(\.name) + extraInputNames
+            self.emitsMessages = FlowBuilder.chatInputTypes.contains(component.typeName) || FlowBuilder.outputTypes.contains(component.typeName)
+        }
 
         public var componentType: String { component.typeName }
         public var displayName: String { node.displayName ?? component.descriptor.displayName }

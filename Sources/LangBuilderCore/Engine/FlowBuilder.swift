@@ -228,6 +228,7 @@ public struct FlowBuilder: Sendable {
                     extraInputNames: extraNames[index], successors: successors[index], predecessors: predecessors[index],
                     layer: layerOf[index], isOutput: isOutput[index], loop: loops[index], loopOwner: loopOwner[index]))
         }
+        for vertex in vertices { vertex.nextIDs = vertex.successors.map { vertices[$0].id } }
         let depth = (layerOf.max() ?? -1) + 1
         var layers: [[Int]] = Array(repeating: [], count: depth)
         for index in order { layers[layerOf[index]].append(index) }

@@ -4,11 +4,41 @@ import Foundation
 /// `add_message`, `token`, `error`, `end`.
 public struct RunEvent: Sendable, Equatable {
     public var event: String
-    public var data: JSONValue
+    private var payload: Payload
+
+    /// The event's data. Per-vertex payloads are rendered when read, so a run nobody watches does not pay
+    /// for building them.
+    public var data: JSONValue {
+        switch payload {
+        case .json(let json): json
+        case .endVertex(let info): info.render()
+        case .end(let result): ["result": result.langflowResponse(), "build_duration": .number(result.duration)]
+        }
+    }
+
+    enum Payload: Sendable {
+        case json(JSONValue)
+        case endVertex(EndVertexInfo)
+        case end(RunResult)
+    }
 
     public init(event: String, data: JSONValue) {
         self.event = event
-        self.data = data
+        self.payload = .json(data)
+    }
+
+    init(endVertex info: EndVertexInfo) {
+        self.event = "end_vertex"
+        self.payload = .endVertex(info)
+    }
+
+    init(end result: RunResult) {
+        self.event = "end"
+        self.payload = .end(result)
+    }
+
+    public static func == (lhs: RunEvent, rhs: RunEvent) -> Bool {
+        lhs.event == rhs.event && lhs.data == rhs.data
     }
 
     /// Langflow's wire form of a streamed event: one JSON object then a blank line.

@@ -24,11 +24,16 @@ final class RunScheduler: @unchecked Sendable {
     private var ready: [Int] = []
     private var readyHead = 0
     private var workers = 0
+    private var spawnPending = false
+    /// Extra workers start only if ready vertices are still waiting after this long: a burst of cheap
+    /// vertices drains faster on one thread than handed between threads, while slow branches still get
+    /// their own worker almost at once.
+    private static let spawnDelay = DispatchTimeInterval.microseconds(100)
     private var resolvedCount = 0
     private var finished = false
     private var outcome: Result<RunResult, RunError>?
     private var waiters: [@Sendable (Result<RunResult, RunError>) -> Void] = []
-    private var results: [VertexResult] = []
+    private var results: [VertexResult?]
     private var inactiveIDs: [String] = []
     // Each instance is used only by the worker running its vertex (loop bodies by the loop's worker).
     private var instances: [ComponentInstance?]
@@ -42,6 +47,7 @@ final class RunScheduler: @unchecked Sendable {
         status = Array(repeating: .waiting, count: count)
         outputs = Array(repeating: nil, count: count)
         instances = Array(repeating: nil, count: count)
+        results = Array(repeating: nil, count: count)
         // A loop waits for everything its body depends on outside the loop, too.
         var waitsFor = plan.vertices.map { Set($0.predecessors) }
         for vertex in plan.vertices {
@@ -123,7 +129,7 @@ final class RunScheduler: @unchecked Sendable {
         waiters = []
         lock.unlock()
         if case .success(let value) = result {
-            events.yield(RunEvent(event: "end", data: ["result": value.langflowResponse(), "build_duration": .number(value.duration)]))
+            events.yield(RunEvent(end: value))
         }
         events.finish()
         for waiter in waiting { waiter(result) }
@@ -152,9 +158,7 @@ final class RunScheduler: @unchecked Sendable {
         }
     }
 
-    private func hasEdgeInputs(_ vertex: ExecutionPlan.Vertex) -> Bool {
-        vertex.inputs.contains { if case .edges = $0 { true } else { false } }
-    }
+    private func hasEdgeInputs(_ vertex: ExecutionPlan.Vertex) -> Bool { vertex.hasEdgeInputs }
 
     private func hasActiveInput(_ vertex: ExecutionPlan.Vertex) -> Bool {
         for source in vertex.inputs {
@@ -167,19 +171,39 @@ final class RunScheduler: @unchecked Sendable {
     private func checkCompletion() -> Result<RunResult, RunError>? {
         guard !finished, resolvedCount == plan.vertices.count else { return nil }
         finished = true
-        let order = Dictionary(uniqueKeysWithValues: plan.vertices.map { ($0.id, $0.index) })
         let duration = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return .success(
             RunResult(
                 runID: context.runID, flowID: context.flowID, sessionID: context.sessionID, inputValue: options.inputValue,
-                vertices: results.sorted { order[$0.id]! < order[$1.id]! }, inactiveVertices: inactiveIDs, duration: duration))
+                vertices: results.compactMap { $0 }, inactiveVertices: inactiveIDs, duration: duration))
     }
 
+    /// How many workers to start now: one if none runs; more only through a delayed check.
     private func spawnCount() -> Int {
-        let wanted = min(options.concurrency, ready.count - readyHead)
-        let extra = max(0, wanted - workers)
-        workers += extra
-        return extra
+        let waiting = ready.count - readyHead
+        guard waiting > 0 else { return 0 }
+        if workers == 0 {
+            workers = 1
+            if waiting > 1 { scheduleDelayedSpawn() }
+            return 1
+        }
+        if workers < options.concurrency { scheduleDelayedSpawn() }
+        return 0
+    }
+
+    private func scheduleDelayedSpawn() {
+        guard !spawnPending else { return }
+        spawnPending = true
+        DispatchQueue.global(qos: .userInitiated).asyncAfter(deadline: .now() + Self.spawnDelay) { [weak self] in
+            guard let self else { return }
+            self.lock.lock()
+            self.spawnPending = false
+            let waiting = self.ready.count - self.readyHead
+            let extra = self.finished ? 0 : max(0, min(self.options.concurrency, self.workers + waiting) - self.workers)
+            self.workers += extra
+            self.lock.unlock()
+            self.spawnWorkers(extra)
+        }
     }
 
     private func spawnWorkers(_ count: Int) {
@@ -238,12 +262,12 @@ final class RunScheduler: @unchecked Sendable {
                 guard !finished else { continue }
                 outputs[index] = produced
                 status[index] = .done
-                results.append(result(vertex, produced, seconds))
+                results[index] = result(vertex, produced, seconds)
                 // Body vertices resolve with their last iteration's outputs before the loop releases its dependents.
                 for (member, memberOutputs, memberSeconds) in bodyResults {
                     outputs[member] = memberOutputs
                     status[member] = memberOutputs == nil ? .inactive : .done
-                    if let memberOutputs { results.append(result(plan.vertices[member], memberOutputs, memberSeconds)) }
+                    if let memberOutputs { results[member] = result(plan.vertices[member], memberOutputs, memberSeconds) }
                     resolve(member)
                 }
                 resolve(index)
@@ -267,7 +291,7 @@ final class RunScheduler: @unchecked Sendable {
 
     private func result(_ vertex: ExecutionPlan.Vertex, _ produced: [Value?], _ seconds: Double) -> VertexResult {
         var named: [String: Value] = [:]
-        let names = vertex.component.descriptor.outputs.map(\.name)
+        let names = vertex.outputNames
         for (position, name) in names.enumerated() where position < produced.count {
             if let value = produced[position] { named[name] = value }
         }
@@ -330,7 +354,7 @@ final class RunScheduler: @unchecked Sendable {
                     case .edges: nil
                     }
                 }
-                instance = try vertex.component.instantiate(config: config, extraInputs: vertex.extraInputNames, context: call)
+                instance = try vertex.component.instantiate(config: config, inputNames: vertex.inputNames, context: call)
                 lock.lock()
                 instances[vertex.index] = instance
                 lock.unlock()
@@ -428,36 +452,72 @@ final class RunScheduler: @unchecked Sendable {
     // MARK: - Events
 
     private func emitEnd(_ vertex: ExecutionPlan.Vertex, outputs produced: [Value?], seconds: Double) {
-        let names = vertex.component.descriptor.outputs.map(\.name)
-        if FlowBuilder.chatInputTypes.contains(vertex.componentType) || FlowBuilder.outputTypes.contains(vertex.componentType) {
+        if vertex.emitsMessages {
             for value in produced {
                 if case .json("Message", _)? = value, let message = value?.jsonValue { events.yield(RunEvent(event: "add_message", data: message)) }
             }
         }
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let info = EndVertexInfo(vertex: vertex, outputs: produced, seconds: seconds, time: now)
+        events.yield(RunEvent(endVertex: info))
+    }
+}
+
+/// What an `end_vertex` event reports, rendered into Langflow's shape only when read.
+final class EndVertexInfo: Sendable {
+    let vertex: ExecutionPlan.Vertex
+    let outputs: [Value?]
+    let seconds: Double
+    let time: timespec
+
+    init(vertex: ExecutionPlan.Vertex, outputs: [Value?], seconds: Double, time: timespec) {
+        self.vertex = vertex
+        self.outputs = outputs
+        self.seconds = seconds
+        self.time = time
+    }
+
+    func render() -> JSONValue {
+        let outputNames = vertex.outputNames
+        let id = vertex.id
         var results = JSONObject()
         var outputsJSON = JSONObject()
-        for (position, name) in names.enumerated() where position < produced.count {
-            guard let value = produced[position] else { continue }
+        for (position, name) in outputNames.enumerated() where position < outputs.count {
+            guard let value = outputs[position] else { continue }
             results[name] = value.jsonValue
             outputsJSON[name] = ["message": value.isText ? .string(value.text) : value.jsonValue, "type": .string(value.jsonTypeName)]
         }
-        let next = vertex.successors.map { JSONValue.string(plan.vertices[$0].id) }
-        let data: JSONValue = [
+        let next = JSONValue.array(vertex.nextIDs.map(JSONValue.string))
+        return [
             "build_data": [
-                "id": .string(vertex.id), "inactivated_vertices": .array([]), "next_vertices_ids": .array(next),
-                "top_level_vertices": .array(next), "valid": true, "params": "",
+                "id": .string(id), "inactivated_vertices": .array([]), "next_vertices_ids": next,
+                "top_level_vertices": next, "valid": true, "params": "",
                 "data": [
                     "results": .object(results), "outputs": .object(outputsJSON), "logs": .object(JSONObject()),
                     "timedelta": .number(seconds), "duration": .string(VertexResult.format(seconds)), "used_frozen_result": false,
                 ],
-                "timestamp": .string(ISO8601DateFormatter().string(from: Date())),
+                "timestamp": .string(RunScheduler.timestamp(time)),
             ],
             "output_meta": [
-                "component_id": .string(vertex.id), "display_name": .string(vertex.displayName), "vertex_type": .string(vertex.componentType),
-                "is_output": .bool(vertex.isOutput), "output_types": .array(vertex.component.descriptor.outputs.flatMap(\.types).map(JSONValue.string)),
+                "component_id": .string(id), "display_name": .string(vertex.displayName), "vertex_type": .string(vertex.componentType),
+                "is_output": .bool(vertex.isOutput), "output_types": .array(vertex.outputTypes.map(JSONValue.string)),
             ],
         ]
-        events.yield(RunEvent(event: "end_vertex", data: data))
+    }
+}
+
+extension RunScheduler {
+    /// A UTC time as ISO 8601 with microseconds, as Langflow stamps events (formatter-free: cheap).
+    static func timestamp(_ now: timespec) -> String {
+        var seconds = now.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(parts.tm_year + 1900)-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(now.tv_nsec / 1000), 6))Z"
     }
 }
 

@@ -24,8 +24,9 @@ extension TypeRegistry {
     /// Converts a value crossing an edge into what the input accepts: a Message into text for a text input,
     /// text into a Message for a Message input, an int into a float. Values already accepted pass unchanged.
     public func convert(_ value: Value, toAccepted accepted: [String]) -> Value {
+        if accepted.isEmpty || accepted.contains("Any") { return value }
         let type = canonical(value.typeName)
-        if accepted.isEmpty || accepted.contains(where: { canonical($0) == type || $0 == "Any" }) { return value }
+        if accepted.contains(where: { canonical($0) == type }) { return value }
         let wantsText = accepted.contains { $0 == "str" || $0 == "Text" }
         let wantsMessage = accepted.contains("Message")
         switch value {

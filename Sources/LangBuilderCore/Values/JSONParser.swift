@@ -259,7 +259,7 @@ enum JSONWriter {
                 first = false
                 if pretty { newline(&output, indent + 1) }
                 writeString(key, into: &output)
-                output += pretty ? " : " : ":"
+                output += pretty ? ": " : ":"
                 write(element, into: &output, pretty: pretty, indent: indent + 1)
             }
             if pretty { newline(&output, indent) }
