@@ -46,6 +46,9 @@ report("dlopen + register, C bundle (std-text)", loadCost(bundleDirectory + "/li
 report("dlopen + register, Swift bundle (std-math)", loadCost(bundleDirectory + "/libstd-math.so", count: 200))
 report("dlopen + register, libffi bundle (std-cmath, 12 cifs)", loadCost(bundleDirectory + "/libstd-cmath.so", count: 200))
 
+// "load" alone stops here (e.g. to profile loading under valgrind).
+if sections == ["load"] { return }
+
 // MARK: - Calls
 
 let registry = ComponentRegistry(scan: loader.scan(directories: [bundleDirectory]))

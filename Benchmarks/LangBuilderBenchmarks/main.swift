@@ -45,5 +45,5 @@ let bundleDirectory = arguments.first { $0.hasPrefix("/") || $0.hasPrefix(".") }
 let machine = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
     .split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
 print("LangBuilder benchmarks — \(ProcessInfo.processInfo.activeProcessorCount) cores, \(machine)\n")
-if sections.isEmpty || sections.contains("abi") { runABIBenchmarks(bundleDirectory: bundleDirectory) }
+if sections.isEmpty || sections.contains("abi") || sections == ["load"] { runABIBenchmarks(bundleDirectory: bundleDirectory) }
 if sections.isEmpty || sections.contains("engine") { runEngineBenchmarks() }

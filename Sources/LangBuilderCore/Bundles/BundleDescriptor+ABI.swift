@@ -43,7 +43,7 @@ struct DescriptorReader {
         guard descriptor.size >= StructReader<lb_bundle_descriptor>.end(of: \.abi_version) else {
             throw error(.structTooSmall, "descriptor.struct_size", expected: "at least \(Self.descriptorSize10)", actual: "\(descriptor.size)")
         }
-        let abi = ABIVersion(packed: descriptor.read(\.abi_version)!)
+        let abi = ABIVersion(packed: descriptor.value.abi_version)
         guard abi.major == ABIVersion.host.major else {
             throw error(.majorVersionMismatch, "descriptor.abi_version", expected: "major \(ABIVersion.host.major) (host ABI \(ABIVersion.host))", actual: "\(abi)")
         }
@@ -57,17 +57,17 @@ struct DescriptorReader {
             throw error(.structTooSmall, "descriptor.struct_size", expected: "at least \(minimum) for ABI \(abi)", actual: "\(descriptor.size)")
         }
 
-        let fingerprint = try readFingerprint(descriptor.read(\.fingerprint)!)
-        let id = try requiredString(descriptor.read(\.id)!, "descriptor.id")
+        let fingerprint = try readFingerprint(descriptor.value.fingerprint)
+        let id = try requiredString(descriptor.value.id, "descriptor.id")
         try validateBundleID(id)
-        let version = try requiredString(descriptor.read(\.version)!, "descriptor.version")
+        let version = try requiredString(descriptor.value.version, "descriptor.version")
         guard SemanticVersion(version) != nil else {
             throw error(.invalidField, "descriptor.version", expected: "a semantic version like 1.2.0", actual: "\"\(version)\"")
         }
-        let displayName = try optionalString(descriptor.read(\.display_name)!, "descriptor.display_name") ?? id
-        let description = try optionalString(descriptor.read(\.description)!, "descriptor.description") ?? ""
-        let license = try optionalString(descriptor.read(\.license)!, "descriptor.license")
-        let homepage = try optionalString(descriptor.read(\.homepage)!, "descriptor.homepage")
+        let displayName = try optionalString(descriptor.value.display_name, "descriptor.display_name") ?? id
+        let description = try optionalString(descriptor.value.description, "descriptor.description") ?? ""
+        let license = try optionalString(descriptor.value.license, "descriptor.license")
+        let homepage = try optionalString(descriptor.value.homepage, "descriptor.homepage")
 
         var components: [ComponentDescriptor] = []
         var implementations: [ComponentImplementation] = []
@@ -79,12 +79,12 @@ struct DescriptorReader {
             seen[typeName] = field
         }
 
-        let componentCount = Int(descriptor.read(\.component_count)!)
+        let componentCount = Int(descriptor.value.component_count)
         if componentCount > 0 {
-            guard let base = descriptor.read(\.components)! else {
+            guard let base = descriptor.value.components else {
                 throw error(.invalidField, "descriptor.components", expected: "a pointer to \(componentCount) components", actual: "NULL")
             }
-            let stride = Int(descriptor.read(\.component_stride)!)
+            let stride = Int(descriptor.value.component_stride)
             guard stride >= Self.componentSize10 else {
                 throw error(.structTooSmall, "descriptor.component_stride", expected: "at least \(Self.componentSize10)", actual: "\(stride)")
             }
@@ -97,12 +97,12 @@ struct DescriptorReader {
             }
         }
 
-        let functionCount = Int(descriptor.read(\.function_count)!)
+        let functionCount = Int(descriptor.value.function_count)
         if functionCount > 0 {
-            guard let base = descriptor.read(\.functions)! else {
+            guard let base = descriptor.value.functions else {
                 throw error(.invalidField, "descriptor.functions", expected: "a pointer to \(functionCount) functions", actual: "NULL")
             }
-            let stride = Int(descriptor.read(\.function_stride)!)
+            let stride = Int(descriptor.value.function_stride)
             guard stride >= Self.functionSize10 else {
                 throw error(.structTooSmall, "descriptor.function_stride", expected: "at least \(Self.functionSize10)", actual: "\(stride)")
             }
@@ -119,7 +119,7 @@ struct DescriptorReader {
         }
 
         var extensions: [String] = []
-        if let query = descriptor.read(\.extension)!, let probe = Self.knownExtensions.first(where: { query($0) != nil }) {
+        if let query = descriptor.value.extension, let probe = Self.knownExtensions.first(where: { query($0) != nil }) {
             extensions.append(probe)
         }
 
@@ -151,23 +151,23 @@ struct DescriptorReader {
         guard reader.size >= Self.fingerprintSize10 else {
             throw error(.structTooSmall, "fingerprint.struct_size", expected: "at least \(Self.fingerprintSize10)", actual: "\(reader.size)")
         }
-        let pointerSize = Int(reader.read(\.pointer_size)!)
+        let pointerSize = Int(reader.value.pointer_size)
         guard pointerSize == host.pointerSize else {
             throw error(.fingerprintMismatch, "fingerprint.pointer_size", expected: "\(host.pointerSize)", actual: "\(pointerSize)")
         }
-        let valueSize = Int(reader.read(\.value_size)!)
+        let valueSize = Int(reader.value.value_size)
         guard valueSize == host.valueSize else {
             throw error(.fingerprintMismatch, "fingerprint.value_size", expected: "\(host.valueSize) (sizeof(lb_value))", actual: "\(valueSize)")
         }
         let language: BuildFingerprint.Language
-        switch reader.read(\.language)! {
+        switch reader.value.language {
         case UInt32(LB_LANGUAGE_C): language = .c
         case UInt32(LB_LANGUAGE_SWIFT): language = .swift
         case UInt32(LB_LANGUAGE_OTHER): language = .other
         case let other:
             throw error(.invalidField, "fingerprint.language", expected: "0 (C), 1 (Swift) or 2 (other)", actual: "\(other)")
         }
-        let swiftVersion = try optionalString(reader.read(\.swift_compiler_version)!, "fingerprint.swift_compiler_version")
+        let swiftVersion = try optionalString(reader.value.swift_compiler_version, "fingerprint.swift_compiler_version")
         if language == .swift {
             guard let swiftVersion else {
                 throw error(.fingerprintMismatch, "fingerprint.swift_compiler_version", expected: "\(host.swiftCompilerVersion ?? "?")", actual: "NULL")
@@ -185,55 +185,56 @@ struct DescriptorReader {
 
     // MARK: - Components
 
-    private func readComponent(_ record: UnsafeRawPointer, stride: Int, field: String) throws(BundleLoadError) -> (ComponentDescriptor, ComponentImplementation) {
+    private func readComponent(_ record: UnsafeRawPointer, stride: Int, field: @autoclosure () -> String) throws(BundleLoadError) -> (ComponentDescriptor, ComponentImplementation) {
         let reader = StructReader<lb_component>(record)
         guard reader.size >= Self.componentSize10 else {
-            throw error(.structTooSmall, "\(field).struct_size", expected: "at least \(Self.componentSize10)", actual: "\(reader.size)")
+            throw error(.structTooSmall, "\(field()).struct_size", expected: "at least \(Self.componentSize10)", actual: "\(reader.size)")
         }
         guard reader.size <= stride else {
-            throw error(.invalidField, "\(field).struct_size", expected: "at most the stride \(stride)", actual: "\(reader.size)")
+            throw error(.invalidField, "\(field()).struct_size", expected: "at most the stride \(stride)", actual: "\(reader.size)")
         }
-        let typeName = try requiredString(reader.read(\.type_name)!, "\(field).type_name")
-        try validateTypeName(typeName, "\(field).type_name")
-        let location = "\(field) (\(typeName))"
-        guard let run = reader.read(\.run)! else {
-            throw error(.invalidField, "\(location).run", expected: "a run function", actual: "NULL")
+        let typeName = try requiredString(reader.value.type_name, "\(field()).type_name")
+        try validateTypeName(typeName, "\(field()).type_name")
+        let base = field()
+        func location() -> String { "\(base) (\(typeName))" }
+        guard let run = reader.value.run else {
+            throw error(.invalidField, "\(location()).run", expected: "a run function", actual: "NULL")
         }
-        let flags = reader.read(\.flags)!
+        let flags = reader.value.flags
 
         var inputs: [InputPort] = []
-        let inputCount = Int(reader.read(\.input_count)!)
+        let inputCount = Int(reader.value.input_count)
         if inputCount > 0 {
-            guard let base = reader.read(\.inputs)! else {
-                throw error(.invalidField, "\(location).inputs", expected: "a pointer to \(inputCount) inputs", actual: "NULL")
+            guard let base = reader.value.inputs else {
+                throw error(.invalidField, "\(location()).inputs", expected: "a pointer to \(inputCount) inputs", actual: "NULL")
             }
-            let inputStride = Int(reader.read(\.input_stride)!)
+            let inputStride = Int(reader.value.input_stride)
             guard inputStride >= Self.inputSize10 else {
-                throw error(.structTooSmall, "\(location).input_stride", expected: "at least \(Self.inputSize10)", actual: "\(inputStride)")
+                throw error(.structTooSmall, "\(location()).input_stride", expected: "at least \(Self.inputSize10)", actual: "\(inputStride)")
             }
             for index in 0..<inputCount {
-                let port = try readInput(UnsafeRawPointer(base).advanced(by: index * inputStride), stride: inputStride, field: "\(location).inputs[\(index)]")
+                let port = try readInput(UnsafeRawPointer(base).advanced(by: index * inputStride), stride: inputStride, field: "\(location()).inputs[\(index)]")
                 if inputs.contains(where: { $0.name == port.name }) {
-                    throw error(.duplicateName, "\(location).inputs[\(index)].name", detail: "input \"\(port.name)\" is declared twice")
+                    throw error(.duplicateName, "\(location()).inputs[\(index)].name", detail: "input \"\(port.name)\" is declared twice")
                 }
                 inputs.append(port)
             }
         }
 
         var outputs: [OutputPort] = []
-        let outputCount = Int(reader.read(\.output_count)!)
+        let outputCount = Int(reader.value.output_count)
         if outputCount > 0 {
-            guard let base = reader.read(\.outputs)! else {
-                throw error(.invalidField, "\(location).outputs", expected: "a pointer to \(outputCount) outputs", actual: "NULL")
+            guard let base = reader.value.outputs else {
+                throw error(.invalidField, "\(location()).outputs", expected: "a pointer to \(outputCount) outputs", actual: "NULL")
             }
-            let outputStride = Int(reader.read(\.output_stride)!)
+            let outputStride = Int(reader.value.output_stride)
             guard outputStride >= Self.outputSize10 else {
-                throw error(.structTooSmall, "\(location).output_stride", expected: "at least \(Self.outputSize10)", actual: "\(outputStride)")
+                throw error(.structTooSmall, "\(location()).output_stride", expected: "at least \(Self.outputSize10)", actual: "\(outputStride)")
             }
             for index in 0..<outputCount {
-                let port = try readOutput(UnsafeRawPointer(base).advanced(by: index * outputStride), stride: outputStride, field: "\(location).outputs[\(index)]")
+                let port = try readOutput(UnsafeRawPointer(base).advanced(by: index * outputStride), stride: outputStride, field: "\(location()).outputs[\(index)]")
                 if outputs.contains(where: { $0.name == port.name }) {
-                    throw error(.duplicateName, "\(location).outputs[\(index)].name", detail: "output \"\(port.name)\" is declared twice")
+                    throw error(.duplicateName, "\(location()).outputs[\(index)].name", detail: "output \"\(port.name)\" is declared twice")
                 }
                 outputs.append(port)
             }
@@ -241,11 +242,11 @@ struct DescriptorReader {
 
         let descriptor = ComponentDescriptor(
             typeName: typeName,
-            displayName: try optionalString(reader.read(\.display_name)!, "\(location).display_name") ?? typeName,
-            description: try optionalString(reader.read(\.description)!, "\(location).description") ?? "",
-            category: try optionalString(reader.read(\.category)!, "\(location).category") ?? "custom",
-            icon: try optionalString(reader.read(\.icon)!, "\(location).icon"),
-            documentation: try optionalString(reader.read(\.documentation)!, "\(location).documentation"),
+            displayName: try optionalString(reader.value.display_name, "\(location()).display_name") ?? typeName,
+            description: try optionalString(reader.value.description, "\(location()).description") ?? "",
+            category: try optionalString(reader.value.category, "\(location()).category") ?? "custom",
+            icon: try optionalString(reader.value.icon, "\(location()).icon"),
+            documentation: try optionalString(reader.value.documentation, "\(location()).documentation"),
             inputs: inputs,
             outputs: outputs,
             isThreadSafe: flags & UInt32(LB_COMPONENT_THREADSAFE) != 0,
@@ -255,39 +256,39 @@ struct DescriptorReader {
         )
         let native = NativeComponent(
             record: record.assumingMemoryBound(to: lb_component.self),
-            create: reader.read(\.create)!,
+            create: reader.value.create,
             run: run,
-            destroy: reader.read(\.destroy)!,
+            destroy: reader.value.destroy,
             inputCount: inputCount,
             outputCount: outputCount
         )
         return (descriptor, .native(native))
     }
 
-    private func readInput(_ record: UnsafeRawPointer, stride: Int, field: String) throws(BundleLoadError) -> InputPort {
+    private func readInput(_ record: UnsafeRawPointer, stride: Int, field: @autoclosure () -> String) throws(BundleLoadError) -> InputPort {
         let reader = StructReader<lb_input_port>(record)
         guard reader.size >= Self.inputSize10, reader.size <= stride else {
-            throw error(.structTooSmall, "\(field).struct_size", expected: "between \(Self.inputSize10) and the stride \(stride)", actual: "\(reader.size)")
+            throw error(.structTooSmall, "\(field()).struct_size", expected: "between \(Self.inputSize10) and the stride \(stride)", actual: "\(reader.size)")
         }
-        let name = try requiredString(reader.read(\.name)!, "\(field).name")
-        try validateIdentifier(name, "\(field).name")
-        let flags = reader.read(\.flags)!
+        let name = try requiredString(reader.value.name, "\(field()).name")
+        try validateIdentifier(name, "\(field()).name")
+        let flags = reader.value.flags
         var defaultValue: JSONValue?
-        if let text = try optionalString(reader.read(\.default_json)!, "\(field).default_json") {
+        if let text = try optionalString(reader.value.default_json, "\(field()).default_json") {
             do {
                 defaultValue = try JSONValue(parsing: text)
             } catch {
-                throw self.error(.invalidField, "\(field).default_json", expected: "a JSON text", actual: "\"\(text.prefix(60))\"")
+                throw self.error(.invalidField, "\(field()).default_json", expected: "a JSON text", actual: "\"\(text.prefix(60))\"")
             }
         }
         return InputPort(
             name: name,
-            displayName: try optionalString(reader.read(\.display_name)!, "\(field).display_name"),
-            info: try optionalString(reader.read(\.info)!, "\(field).info"),
-            fieldType: try optionalString(reader.read(\.field_type)!, "\(field).field_type") ?? "str",
-            acceptedTypes: try stringList(reader.read(\.accepted_types)!, "\(field).accepted_types"),
+            displayName: try optionalString(reader.value.display_name, "\(field()).display_name"),
+            info: try optionalString(reader.value.info, "\(field()).info"),
+            fieldType: try optionalString(reader.value.field_type, "\(field()).field_type") ?? "str",
+            acceptedTypes: try stringList(reader.value.accepted_types, "\(field()).accepted_types"),
             defaultValue: defaultValue,
-            options: reader.read(\.options)! == nil ? nil : try stringList(reader.read(\.options)!, "\(field).options"),
+            options: reader.value.options == nil ? nil : try stringList(reader.value.options, "\(field()).options"),
             isRequired: flags & UInt32(LB_INPUT_REQUIRED) != 0,
             isList: flags & UInt32(LB_INPUT_LIST) != 0,
             isAdvanced: flags & UInt32(LB_INPUT_ADVANCED) != 0,
@@ -298,21 +299,21 @@ struct DescriptorReader {
         )
     }
 
-    private func readOutput(_ record: UnsafeRawPointer, stride: Int, field: String) throws(BundleLoadError) -> OutputPort {
+    private func readOutput(_ record: UnsafeRawPointer, stride: Int, field: @autoclosure () -> String) throws(BundleLoadError) -> OutputPort {
         let reader = StructReader<lb_output_port>(record)
         guard reader.size >= Self.outputSize10, reader.size <= stride else {
-            throw error(.structTooSmall, "\(field).struct_size", expected: "between \(Self.outputSize10) and the stride \(stride)", actual: "\(reader.size)")
+            throw error(.structTooSmall, "\(field()).struct_size", expected: "between \(Self.outputSize10) and the stride \(stride)", actual: "\(reader.size)")
         }
-        let name = try requiredString(reader.read(\.name)!, "\(field).name")
-        try validateIdentifier(name, "\(field).name")
-        let types = try stringList(reader.read(\.types)!, "\(field).types")
+        let name = try requiredString(reader.value.name, "\(field()).name")
+        try validateIdentifier(name, "\(field()).name")
+        let types = try stringList(reader.value.types, "\(field()).types")
         guard !types.isEmpty else {
-            throw error(.invalidField, "\(field).types", expected: "at least one type", actual: "none")
+            throw error(.invalidField, "\(field()).types", expected: "at least one type", actual: "none")
         }
-        let flags = reader.read(\.flags)!
+        let flags = reader.value.flags
         return OutputPort(
             name: name,
-            displayName: try optionalString(reader.read(\.display_name)!, "\(field).display_name"),
+            displayName: try optionalString(reader.value.display_name, "\(field()).display_name"),
             types: types,
             isHidden: flags & UInt32(LB_OUTPUT_HIDDEN) != 0,
             allowsLoop: flags & UInt32(LB_OUTPUT_ALLOWS_LOOP) != 0
@@ -321,38 +322,39 @@ struct DescriptorReader {
 
     // MARK: - Plain functions
 
-    private func readFunction(_ record: UnsafeRawPointer, stride: Int, field: String) throws(BundleLoadError) -> (ComponentDescriptor, ComponentImplementation) {
+    private func readFunction(_ record: UnsafeRawPointer, stride: Int, field: @autoclosure () -> String) throws(BundleLoadError) -> (ComponentDescriptor, ComponentImplementation) {
         let reader = StructReader<lb_function>(record)
         guard reader.size >= Self.functionSize10, reader.size <= stride else {
-            throw error(.structTooSmall, "\(field).struct_size", expected: "between \(Self.functionSize10) and the stride \(stride)", actual: "\(reader.size)")
+            throw error(.structTooSmall, "\(field()).struct_size", expected: "between \(Self.functionSize10) and the stride \(stride)", actual: "\(reader.size)")
         }
-        let typeName = try requiredString(reader.read(\.type_name)!, "\(field).type_name")
-        try validateTypeName(typeName, "\(field).type_name")
-        let location = "\(field) (\(typeName))"
-        let signatureText = try requiredString(reader.read(\.signature)!, "\(location).signature")
+        let typeName = try requiredString(reader.value.type_name, "\(field()).type_name")
+        try validateTypeName(typeName, "\(field()).type_name")
+        let base = field()
+        func location() -> String { "\(base) (\(typeName))" }
+        let signatureText = try requiredString(reader.value.signature, "\(location()).signature")
         let signature: FunctionSignature
         do {
             signature = try FunctionSignature(parsing: signatureText)
         } catch {
-            throw self.error(.invalidSignature, "\(location).signature", actual: "\"\(signatureText)\"", detail: error.message)
+            throw self.error(.invalidSignature, "\(location()).signature", actual: "\"\(signatureText)\"", detail: error.message)
         }
-        let names = try stringList(reader.read(\.parameter_names)!, "\(location).parameter_names")
+        let names = try stringList(reader.value.parameter_names, "\(location()).parameter_names")
         guard names.count == signature.parameters.count else {
             throw error(
-                .invalidSignature, "\(location).parameter_names", expected: "\(signature.parameters.count) names (one per parameter of \(signatureText))",
+                .invalidSignature, "\(location()).parameter_names", expected: "\(signature.parameters.count) names (one per parameter of \(signatureText))",
                 actual: "\(names.count)")
         }
         for (index, name) in names.enumerated() {
-            try validateIdentifier(name, "\(location).parameter_names[\(index)]")
+            try validateIdentifier(name, "\(location()).parameter_names[\(index)]")
             if names[..<index].contains(name) {
-                throw error(.duplicateName, "\(location).parameter_names[\(index)]", detail: "parameter \"\(name)\" is named twice")
+                throw error(.duplicateName, "\(location()).parameter_names[\(index)]", detail: "parameter \"\(name)\" is named twice")
             }
         }
-        guard let function = reader.read(\.function)! else {
-            throw error(.invalidField, "\(location).function", expected: "a function pointer", actual: "NULL")
+        guard let function = reader.value.function else {
+            throw error(.invalidField, "\(location()).function", expected: "a function pointer", actual: "NULL")
         }
-        let resultName = try optionalString(reader.read(\.result_name)!, "\(location).result_name") ?? "result"
-        try validateIdentifier(resultName, "\(location).result_name")
+        let resultName = try optionalString(reader.value.result_name, "\(location()).result_name") ?? "result"
+        try validateIdentifier(resultName, "\(location()).result_name")
 
         var status: Int32 = 0
         let parameterLetters = signature.parameters.map { $0.rawValue }
@@ -360,7 +362,7 @@ struct DescriptorReader {
             letters.withMemoryRebound(to: CChar.self) { lb_ffi_prepare(CChar(bitPattern: signature.result.rawValue), $0.baseAddress, $0.count, &status) }
         }
         guard let interface else {
-            throw error(.invalidSignature, "\(location).signature", actual: "\"\(signatureText)\"", detail: "libffi could not prepare the call (status \(status))")
+            throw error(.invalidSignature, "\(location()).signature", actual: "\"\(signatureText)\"", detail: "libffi could not prepare the call (status \(status))")
         }
 
         let inputs = zip(names, signature.parameters).map { name, type in
@@ -370,13 +372,13 @@ struct DescriptorReader {
         }
         let descriptor = ComponentDescriptor(
             typeName: typeName,
-            displayName: try optionalString(reader.read(\.display_name)!, "\(location).display_name") ?? typeName,
-            description: try optionalString(reader.read(\.description)!, "\(location).description") ?? "",
-            category: try optionalString(reader.read(\.category)!, "\(location).category") ?? "custom",
-            icon: try optionalString(reader.read(\.icon)!, "\(location).icon"),
+            displayName: try optionalString(reader.value.display_name, "\(location()).display_name") ?? typeName,
+            description: try optionalString(reader.value.description, "\(location()).description") ?? "",
+            category: try optionalString(reader.value.category, "\(location()).category") ?? "custom",
+            icon: try optionalString(reader.value.icon, "\(location()).icon"),
             inputs: inputs,
             outputs: [OutputPort(name: resultName, displayName: resultName, types: signature.result.producedTypes)],
-            isThreadSafe: reader.read(\.flags)! & UInt32(LB_COMPONENT_THREADSAFE) != 0,
+            isThreadSafe: reader.value.flags & UInt32(LB_COMPONENT_THREADSAFE) != 0,
             signature: signatureText
         )
         let foreign = ForeignFunction(interface: interface, function: function, signature: signature)
@@ -385,34 +387,34 @@ struct DescriptorReader {
 
     // MARK: - Strings
 
-    private func requiredString(_ pointer: UnsafePointer<CChar>?, _ field: String) throws(BundleLoadError) -> String {
-        guard let value = try optionalString(pointer, field), !value.isEmpty else {
-            throw error(.invalidField, field, expected: "a non-empty string", actual: pointer == nil ? "NULL" : "\"\"")
+    private func requiredString(_ pointer: UnsafePointer<CChar>?, _ field: @autoclosure () -> String) throws(BundleLoadError) -> String {
+        guard let value = try optionalString(pointer, field()), !value.isEmpty else {
+            throw error(.invalidField, field(), expected: "a non-empty string", actual: pointer == nil ? "NULL" : "\"\"")
         }
         return value
     }
 
-    private func optionalString(_ pointer: UnsafePointer<CChar>?, _ field: String) throws(BundleLoadError) -> String? {
+    private func optionalString(_ pointer: UnsafePointer<CChar>?, _ field: @autoclosure () -> String) throws(BundleLoadError) -> String? {
         guard let pointer else { return nil }
         let length = strnlen(pointer, Self.maximumStringLength + 1)
         guard length <= Self.maximumStringLength else {
-            throw error(.invalidField, field, expected: "at most \(Self.maximumStringLength) bytes", actual: "a longer string")
+            throw error(.invalidField, field(), expected: "at most \(Self.maximumStringLength) bytes", actual: "a longer string")
         }
         guard let value = String(validatingCString: pointer) else {
-            throw error(.invalidField, field, expected: "UTF-8 text", actual: "invalid UTF-8")
+            throw error(.invalidField, field(), expected: "UTF-8 text", actual: "invalid UTF-8")
         }
         return value
     }
 
-    private func stringList(_ list: UnsafePointer<UnsafePointer<CChar>?>?, _ field: String) throws(BundleLoadError) -> [String] {
+    private func stringList(_ list: UnsafePointer<UnsafePointer<CChar>?>?, _ field: @autoclosure () -> String) throws(BundleLoadError) -> [String] {
         guard let list else { return [] }
         var values: [String] = []
         var index = 0
         while let item = list[index] {
             guard index < Self.maximumListLength else {
-                throw error(.invalidField, field, expected: "a NULL-terminated list of at most \(Self.maximumListLength) strings", actual: "no NULL within \(Self.maximumListLength)")
+                throw error(.invalidField, field(), expected: "a NULL-terminated list of at most \(Self.maximumListLength) strings", actual: "no NULL within \(Self.maximumListLength)")
             }
-            values.append(try requiredString(item, "\(field)[\(index)]"))
+            values.append(try requiredString(item, "\(field())[\(index)]"))
             index += 1
         }
         return values
@@ -437,23 +439,24 @@ struct DescriptorReader {
         }
     }
 
-    private func validateTypeName(_ name: String, _ field: String) throws(BundleLoadError) {
-        // Langflow type names are class names, sometimes with spaces ("Prompt Template").
-        let valid = name.utf8.count <= 128 && name.first != " " && name.last != " "
-            && name.unicodeScalars.allSatisfy { !$0.properties.isWhitespace || $0 == " " }
-            && !name.unicodeScalars.contains { $0.value < 0x20 || $0 == "/" || $0 == "\"" }
+    private func validateTypeName(_ name: String, _ field: @autoclosure () -> String) throws(BundleLoadError) {
+        // Langflow type names are class names, sometimes with spaces ("Prompt Template"). Checked on bytes:
+        // Unicode property lookups cost more than the rest of a component's validation.
+        let bytes = name.utf8
+        let valid = bytes.count <= 128 && bytes.first != 0x20 && bytes.last != 0x20
+            && !bytes.contains { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\"") }
         guard valid else {
-            throw error(.invalidField, field, expected: "a type name of at most 128 characters without control characters, quotes or slashes", actual: "\"\(name)\"")
+            throw error(.invalidField, field(), expected: "a type name of at most 128 characters without control characters, quotes or slashes", actual: "\"\(name)\"")
         }
     }
 
-    private func validateIdentifier(_ name: String, _ field: String) throws(BundleLoadError) {
+    private func validateIdentifier(_ name: String, _ field: @autoclosure () -> String) throws(BundleLoadError) {
         let valid = name.utf8.count <= 128 && name.utf8.first.map { !($0 >= 0x30 && $0 <= 0x39) } == true
             && name.utf8.allSatisfy { byte in
                 (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F
             }
         guard valid else {
-            throw error(.invalidField, field, expected: "an identifier ([A-Za-z_][A-Za-z0-9_]*)", actual: "\"\(name)\"")
+            throw error(.invalidField, field(), expected: "an identifier ([A-Za-z_][A-Za-z0-9_]*)", actual: "\"\(name)\"")
         }
     }
 }

@@ -14,7 +14,7 @@ public final class ObjectHandle: @unchecked Sendable, Equatable {
         self.instance = instance
         self.vtable = vtable
         self.typeName = typeName
-        self.release = StructReader<lb_object_vtable>(UnsafeRawPointer(vtable)).read(\.release) ?? nil
+        self.release = StructReader<lb_object_vtable>(UnsafeRawPointer(vtable)).value.release
     }
 
     /// Checks a vtable handed over by a bundle before any of its functions is called.
@@ -23,7 +23,7 @@ public final class ObjectHandle: @unchecked Sendable, Equatable {
         guard reader.contains(\.invoke) else {
             return "object vtable struct_size \(reader.size) is smaller than \(StructReader<lb_object_vtable>.end(of: \.invoke))"
         }
-        guard reader.read(\.retain)! != nil, reader.read(\.release)! != nil else {
+        guard reader.value.retain != nil, reader.value.release != nil else {
             return "object vtable has no retain or release function"
         }
         return nil

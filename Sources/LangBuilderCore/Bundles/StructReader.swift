@@ -6,10 +6,21 @@ struct StructReader<Layout> {
     let base: UnsafeRawPointer
     /// The writer's `struct_size`.
     let size: Int
+    /// The writer's struct copied into a zero-filled host struct: the fields the writer did not have read as
+    /// zero (absent), and reading them never touches memory past the writer's size. Fields are read from this
+    /// copy directly, which costs nothing, unlike computing a key path's offset for every field.
+    let value: Layout
 
     init(_ base: UnsafeRawPointer) {
         self.base = base
-        self.size = Int(base.load(as: UInt32.self))
+        let size = Int(base.loadUnaligned(as: UInt32.self))
+        self.size = size
+        self.value = withUnsafeTemporaryAllocation(of: Layout.self, capacity: 1) { buffer in
+            let raw = UnsafeMutableRawPointer(buffer.baseAddress!)
+            raw.initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<Layout>.size)
+            raw.copyMemory(from: base, byteCount: min(size, MemoryLayout<Layout>.size))
+            return buffer.baseAddress!.pointee
+        }
     }
 
     /// Whether the writer's struct contains the whole field.
