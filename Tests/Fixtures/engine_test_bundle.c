@@ -3,7 +3,7 @@
  * (LangBuilderTesting.BundleFixtures.engineTestBundle). Stand-ins for the Langflow set: ChatInput and
  * ChatOutput pass messages, Sleep waits (polling cancellation), Fail fails, IfElse routes, Loop iterates.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _POSIX_C_SOURCE 200809L /* clock_gettime and nanosleep under -std=c11 */
 #include "langbuilder_bundle.h"
 
 #include <stdio.h>
@@ -31,11 +31,12 @@ static int32_t set_message(lb_context *ctx, lb_value *out, lb_string text, const
     return LB_OK;
 }
 
-/* The text of a value: a string as is, the "text" of a simple Message document (no escapes needed here). */
+/* The text of a value: a string as is, the "text" of a simple Message or Data document (no escapes needed here). */
 static lb_string text_of(const lb_value *value)
 {
     lb_string text = lb_value_text(value);
-    if (value->kind == LB_VALUE_JSON && value->type_name != NULL && strcmp(value->type_name, "Message") == 0) {
+    if (value->kind == LB_VALUE_JSON && value->type_name != NULL
+        && (strcmp(value->type_name, "Message") == 0 || strcmp(value->type_name, "Data") == 0)) {
         const char *key = strstr(text.ptr, "\"text\":\"");
         if (key != NULL) {
             const char *start = key + 8;

@@ -104,6 +104,12 @@ public struct FlowBuilder: Sendable {
             incoming[target].append((edge, source))
         }
 
+        // Fields an edge points at, accepted or not: a rejected edge is reported once, not again as a missing input.
+        var fieldsWithEdges: [Set<String>] = Array(repeating: [], count: nodes.count)
+        for edge in flow.edges {
+            if let target = indexByID[edge.target], let field = edge.targetField { fieldsWithEdges[target].insert(field) }
+        }
+
         // Inputs of every vertex.
         var vertexInputs: [[ExecutionPlan.InputSource]] = Array(repeating: [], count: nodes.count)
         var extraNames: [[String]] = Array(repeating: [], count: nodes.count)
@@ -125,7 +131,7 @@ public struct FlowBuilder: Sendable {
                     continue
                 }
                 let value = Self.value(of: field?.value ?? port.defaultValue, port: port)
-                if port.isRequired && value == nil {
+                if port.isRequired && value == nil && !fieldsWithEdges[index].contains(port.name) {
                     issues.append(FlowIssue(.missingRequiredInput, nodeID: node.id, componentType: component.typeName, field: port.name, message: "required input \"\(port.displayName)\" has neither a value nor an edge"))
                 }
                 sources.append(.value(value))
@@ -173,8 +179,17 @@ public struct FlowBuilder: Sendable {
             }
         }
         if order.count < nodes.count {
-            let cyclic = (0..<nodes.count).filter { remaining[$0] > 0 }.map { nodes[$0].id }
-            issues.append(FlowIssue(.cycle, nodeID: cyclic.first, message: "these nodes form a cycle that does not pass through a loop component's feedback input: \(cyclic.joined(separator: ", "))"))
+            // Left over are the nodes on a cycle and those downstream of one; peel off the latter.
+            var onCycle = Set((0..<nodes.count).filter { remaining[$0] > 0 })
+            while let downstream = onCycle.first(where: { !successors[$0].contains(where: onCycle.contains) }) {
+                onCycle.remove(downstream)
+            }
+            let cyclic = onCycle.sorted()
+            let names = cyclic.map { nodes[$0].id }.joined(separator: ", ")
+            issues.append(
+                FlowIssue(
+                    .cycle, nodeID: cyclic.first.map { nodes[$0].id }, componentType: cyclic.first.map { nodes[$0].componentType },
+                    message: "these nodes form a cycle that does not pass through a loop component's feedback input: \(names)"))
         }
         if nodes.isEmpty {
             issues.append(FlowIssue(.noVertices, message: "the flow has no component nodes"))

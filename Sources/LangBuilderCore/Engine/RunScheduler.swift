@@ -206,9 +206,12 @@ final class RunScheduler: @unchecked Sendable {
         }
     }
 
+    /// Starts `count` workers. Each gets its own serial queue: those run on libdispatch's overcommit pool, which
+    /// adds a thread whenever none is idle, whereas the global concurrent queues run no more blocks at once than
+    /// there are cores (on Linux), which would cap `concurrency` at the core count while components block.
     private func spawnWorkers(_ count: Int) {
         for _ in 0..<count {
-            DispatchQueue.global(qos: .userInitiated).async { self.work() }
+            DispatchQueue(label: "langbuilder.run.worker", qos: .userInitiated).async { self.work() }
         }
     }
 
@@ -254,8 +257,8 @@ final class RunScheduler: @unchecked Sendable {
                 fail(error)
                 lock.lock()
             case .success(let produced):
-                for (member, memberOutputs, memberSeconds) in bodyResults {
-                    emitEnd(plan.vertices[member], outputs: memberOutputs ?? [], seconds: memberSeconds)
+                for case let (member, memberOutputs?, memberSeconds) in bodyResults {
+                    emitEnd(plan.vertices[member], outputs: memberOutputs, seconds: memberSeconds)
                 }
                 emitEnd(vertex, outputs: produced, seconds: seconds)
                 lock.lock()
@@ -267,7 +270,12 @@ final class RunScheduler: @unchecked Sendable {
                 for (member, memberOutputs, memberSeconds) in bodyResults {
                     outputs[member] = memberOutputs
                     status[member] = memberOutputs == nil ? .inactive : .done
-                    if let memberOutputs { results[member] = result(plan.vertices[member], memberOutputs, memberSeconds) }
+                    if let memberOutputs {
+                        results[member] = result(plan.vertices[member], memberOutputs, memberSeconds)
+                    } else {
+                        // Did not run in the last iteration (an empty list, or a branch not taken).
+                        inactiveIDs.append(plan.vertices[member].id)
+                    }
                     resolve(member)
                 }
                 resolve(index)
