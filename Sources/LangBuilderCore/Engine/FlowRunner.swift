@@ -86,9 +86,9 @@ public struct FlowRunner: Sendable {
 
     /// Starts a run; its events stream as it goes and `result()` waits for the end.
     public func start(_ plan: ExecutionPlan, options: RunOptions = RunOptions()) -> FlowRun {
-        let (events, continuation) = AsyncStream<RunEvent>.makeStream(bufferingPolicy: .unbounded)
+        let events = RunEventStream()
         let flowID = options.flowID ?? plan.flow.id ?? ""
-        let scheduler = RunScheduler(plan: plan, options: options, flowID: flowID, events: continuation)
+        let scheduler = RunScheduler(plan: plan, options: options, flowID: flowID, events: events)
         scheduler.start()
         return FlowRun(scheduler: scheduler, events: events)
     }
@@ -102,10 +102,10 @@ public struct FlowRunner: Sendable {
 /// A run in progress.
 public final class FlowRun: Sendable {
     let scheduler: RunScheduler
-    /// The run's events, ending after `end` or `error`.
-    public let events: AsyncStream<RunEvent>
+    /// The run's events, ending after `end` or `error`. One consumer.
+    public let events: RunEventStream
 
-    init(scheduler: RunScheduler, events: AsyncStream<RunEvent>) {
+    init(scheduler: RunScheduler, events: RunEventStream) {
         self.scheduler = scheduler
         self.events = events
     }

@@ -11,7 +11,7 @@ final class RunScheduler: @unchecked Sendable {
     let plan: ExecutionPlan
     let options: RunOptions
     let context: RunContext
-    private let events: AsyncStream<RunEvent>.Continuation
+    private let events: RunEventStream
     private let types: TypeRegistry
     private let lock = NSLock()
     private let started = DispatchTime.now()
@@ -38,7 +38,7 @@ final class RunScheduler: @unchecked Sendable {
     // Each instance is used only by the worker running its vertex (loop bodies by the loop's worker).
     private var instances: [ComponentInstance?]
 
-    init(plan: ExecutionPlan, options: RunOptions, flowID: String, events: AsyncStream<RunEvent>.Continuation) {
+    init(plan: ExecutionPlan, options: RunOptions, flowID: String, events: RunEventStream) {
         self.plan = plan
         self.options = options
         self.events = events
