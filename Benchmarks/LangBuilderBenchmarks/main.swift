@@ -46,4 +46,4 @@ let machine = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
     .split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
 print("LangBuilder benchmarks — \(ProcessInfo.processInfo.activeProcessorCount) cores, \(machine)\n")
 if sections.isEmpty || sections.contains("abi") || sections == ["load"] { runABIBenchmarks(bundleDirectory: bundleDirectory) }
-if sections.isEmpty || sections.contains("engine") { runEngineBenchmarks() }
+if sections.isEmpty || sections.contains("engine") || sections == ["chain"] { runEngineBenchmarks() }

@@ -48,17 +48,31 @@ final class NativeComponent: @unchecked Sendable {
         let values = Self.fit(inputs, to: inputCount + extraInputs)
         let outputCount = self.outputCount
         return try withABIValues(values, arena: context.run.arena, context: context) { (slots) throws(ComponentError) -> [Value?] in
-            try withABIValues(Array(repeating: nil, count: outputCount), arena: context.run.arena, context: context) { (outputs) throws(ComponentError) -> [Value?] in
-                context.errorMessage = nil
-                let status = run(instance, context.opaque, UnsafePointer(slots.baseAddress), slots.count, outputs.baseAddress, outputs.count)
-                guard status == LB_OK else { throw Self.failure(status, "run", context) }
+            // The output slots: zero-filled (LB_VALUE_ABSENT) with the host's struct_size, on the stack.
+            var failure: ComponentError?
+            let results = withUnsafeTemporaryAllocation(of: lb_value.self, capacity: max(outputCount, 1)) { outputs -> [Value?] in
+                var empty = lb_value()
+                empty.struct_size = UInt32(MemoryLayout<lb_value>.size)
+                outputs.initialize(repeating: empty)
+                let status = run(instance, context.opaque, UnsafePointer(slots.baseAddress), slots.count, outputs.baseAddress, outputCount)
+                guard status == LB_OK else {
+                    failure = Self.failure(status, "run", context)
+                    return []
+                }
                 var results: [Value?] = []
                 results.reserveCapacity(outputCount)
                 for index in 0..<outputCount {
-                    results.append(try Value.read(outputs[index], field: "outputs[\(index)]", context: context))
+                    do throws(ComponentError) {
+                        results.append(try Value.read(outputs[index], field: "outputs[\(index)]", context: context))
+                    } catch {
+                        failure = error
+                        return []
+                    }
                 }
                 return results
             }
+            if let failure { throw failure }
+            return results
         }
     }
 

@@ -86,12 +86,39 @@ public struct ExecutionPlan: Sendable {
         public var feedback: EdgeSource
     }
 
-    public var flow: Flow
-    public var vertices: [Vertex]
+    public let flow: Flow
+    public let vertices: [Vertex]
     /// The type rules the plan was checked with; the runner converts edge values with them.
-    public var types: TypeRegistry
+    public let types: TypeRegistry
     /// Vertex indices by topological layer: every vertex's predecessors are in earlier layers.
-    public var layers: [[Int]]
+    public let layers: [[Int]]
+    /// How many vertices each vertex waits for, and who waits for each: computed once per plan, not per run.
+    /// A loop waits for everything its body depends on outside the loop, too.
+    let waitCounts: [Int]
+    let dependents: [[Int]]
+
+    init(flow: Flow, vertices: [Vertex], types: TypeRegistry, layers: [[Int]]) {
+        self.flow = flow
+        self.vertices = vertices
+        self.types = types
+        self.layers = layers
+        var waitsFor = vertices.map(\.predecessors)
+        for vertex in vertices {
+            guard let loop = vertex.loop else { continue }
+            for member in loop.body {
+                for predecessor in vertices[member].predecessors
+                where predecessor != vertex.index && vertices[predecessor].loopOwner != vertex.index && !waitsFor[vertex.index].contains(predecessor) {
+                    waitsFor[vertex.index].append(predecessor)
+                }
+            }
+        }
+        var dependents: [[Int]] = Array(repeating: [], count: vertices.count)
+        for (vertex, predecessors) in waitsFor.enumerated() {
+            for predecessor in predecessors { dependents[predecessor].append(vertex) }
+        }
+        self.waitCounts = waitsFor.map(\.count)
+        self.dependents = dependents
+    }
 
     public func vertex(id: String) -> Vertex? { vertices.first { $0.id == id } }
 

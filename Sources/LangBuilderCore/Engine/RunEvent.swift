@@ -53,10 +53,16 @@ public struct VertexResult: Sendable {
     public var id: String
     public var componentType: String
     public var displayName: String
-    /// Produced outputs by output name; outputs left unproduced are absent.
-    public var outputs: [String: Value]
     /// The output names in declaration order.
     public var outputOrder: [String]
+    /// One value per output in `outputOrder`; nil: not produced.
+    public var outputValues: [Value?]
+    /// Produced outputs by output name; outputs left unproduced are absent.
+    public var outputs: [String: Value] {
+        var named: [String: Value] = [:]
+        for (name, value) in zip(outputOrder, outputValues) { if let value { named[name] = value } }
+        return named
+    }
     /// Seconds the vertex took (all iterations, for loop bodies).
     public var duration: Double
     public var isOutput: Bool
@@ -80,7 +86,7 @@ public struct RunResult: Sendable {
     /// The text of the first output vertex's first produced output: the chat answer.
     public var outputText: String? {
         for vertex in outputs {
-            for name in vertex.outputOrder { if let value = vertex.outputs[name] { return value.text } }
+            for case let value? in vertex.outputValues { return value.text }
         }
         return nil
     }
@@ -104,8 +110,8 @@ extension VertexResult {
         var logs = JSONObject()
         var messages: [JSONValue] = []
         var artifacts = JSONObject()
-        for name in outputOrder {
-            guard let value = self.outputs[name] else { continue }
+        for (name, produced) in zip(outputOrder, outputValues) {
+            guard let value = produced else { continue }
             let json = value.jsonValue
             if case .json("Message", _) = value, var message = json.objectValue {
                 message["session_id"] = message["session_id"] ?? .string(sessionID)

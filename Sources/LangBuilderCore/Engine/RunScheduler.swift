@@ -48,21 +48,8 @@ final class RunScheduler: @unchecked Sendable {
         outputs = Array(repeating: nil, count: count)
         instances = Array(repeating: nil, count: count)
         results = Array(repeating: nil, count: count)
-        // A loop waits for everything its body depends on outside the loop, too.
-        var waitsFor = plan.vertices.map { Set($0.predecessors) }
-        for vertex in plan.vertices {
-            guard let loop = vertex.loop else { continue }
-            for member in loop.body {
-                for predecessor in plan.vertices[member].predecessors where predecessor != vertex.index && plan.vertices[predecessor].loopOwner != vertex.index {
-                    waitsFor[vertex.index].insert(predecessor)
-                }
-            }
-        }
-        remaining = waitsFor.map(\.count)
-        dependents = Array(repeating: [], count: count)
-        for (vertex, predecessors) in waitsFor.enumerated() {
-            for predecessor in predecessors { dependents[predecessor].append(vertex) }
-        }
+        remaining = plan.waitCounts
+        dependents = plan.dependents
         let events = self.events
         context = RunContext(
             runID: options.runID, flowID: flowID, sessionID: options.sessionID, userID: options.userID, logger: options.logger,
@@ -298,14 +285,11 @@ final class RunScheduler: @unchecked Sendable {
     }
 
     private func result(_ vertex: ExecutionPlan.Vertex, _ produced: [Value?], _ seconds: Double) -> VertexResult {
-        var named: [String: Value] = [:]
         let names = vertex.outputNames
-        for (position, name) in names.enumerated() where position < produced.count {
-            if let value = produced[position] { named[name] = value }
-        }
+        let values = produced.count == names.count ? produced : (0..<names.count).map { $0 < produced.count ? produced[$0] : nil }
         return VertexResult(
-            id: vertex.id, componentType: vertex.componentType, displayName: vertex.displayName, outputs: named, outputOrder: names,
-            duration: seconds, isOutput: vertex.isOutput)
+            id: vertex.id, componentType: vertex.componentType, displayName: vertex.displayName, outputOrder: names,
+            outputValues: values, duration: seconds, isOutput: vertex.isOutput)
     }
 
     private func startWatchdog(_ vertex: ExecutionPlan.Vertex) -> DispatchWorkItem? {
