@@ -54,6 +54,7 @@ final class NativeComponent: @unchecked Sendable {
                 var empty = lb_value()
                 empty.struct_size = UInt32(MemoryLayout<lb_value>.size)
                 outputs.initialize(repeating: empty)
+                context.errorMessage = nil
                 let status = run(instance, context.opaque, UnsafePointer(slots.baseAddress), slots.count, outputs.baseAddress, outputCount)
                 guard status == LB_OK else {
                     failure = Self.failure(status, "run", context)
