@@ -79,41 +79,26 @@ struct DescriptorReader {
             seen[typeName] = field
         }
 
-        let componentCount = Int(descriptor.value.component_count)
-        if componentCount > 0 {
-            guard let base = descriptor.value.components else {
-                throw error(.invalidField, "descriptor.components", expected: "a pointer to \(componentCount) components", actual: "NULL")
-            }
-            let stride = Int(descriptor.value.component_stride)
-            guard stride >= Self.componentSize10 else {
-                throw error(.structTooSmall, "descriptor.component_stride", expected: "at least \(Self.componentSize10)", actual: "\(stride)")
-            }
-            for index in 0..<componentCount {
-                let record = UnsafeRawPointer(base).advanced(by: index * stride)
-                let (component, implementation) = try readComponent(record, stride: stride, field: "components[\(index)]")
-                try note(component.typeName, "components[\(index)]")
-                components.append(component)
-                implementations.append(implementation)
-            }
+        let componentRecords = try records(
+            descriptor.value.components, count: descriptor.value.component_count, stride: descriptor.value.component_stride,
+            minimum: Self.componentSize10, array: "descriptor.components", strideField: "descriptor.component_stride", noun: "components")
+        for (index, record) in componentRecords.pointers.enumerated() {
+            let (component, implementation) = try readComponent(record, stride: componentRecords.stride, field: "components[\(index)]")
+            try note(component.typeName, "components[\(index)]")
+            components.append(component)
+            implementations.append(implementation)
         }
 
-        let functionCount = Int(descriptor.value.function_count)
-        if functionCount > 0 {
-            guard let base = descriptor.value.functions else {
-                throw error(.invalidField, "descriptor.functions", expected: "a pointer to \(functionCount) functions", actual: "NULL")
-            }
-            let stride = Int(descriptor.value.function_stride)
-            guard stride >= Self.functionSize10 else {
-                throw error(.structTooSmall, "descriptor.function_stride", expected: "at least \(Self.functionSize10)", actual: "\(stride)")
-            }
-            for index in 0..<functionCount {
-                let record = UnsafeRawPointer(base).advanced(by: index * stride)
-                let (component, implementation) = try readFunction(record, stride: stride, field: "functions[\(index)]")
-                try note(component.typeName, "functions[\(index)]")
-                components.append(component)
-                implementations.append(implementation)
-            }
+        let functionRecords = try records(
+            descriptor.value.functions, count: descriptor.value.function_count, stride: descriptor.value.function_stride,
+            minimum: Self.functionSize10, array: "descriptor.functions", strideField: "descriptor.function_stride", noun: "functions")
+        for (index, record) in functionRecords.pointers.enumerated() {
+            let (component, implementation) = try readFunction(record, stride: functionRecords.stride, field: "functions[\(index)]")
+            try note(component.typeName, "functions[\(index)]")
+            components.append(component)
+            implementations.append(implementation)
         }
+
         guard !components.isEmpty else {
             throw error(.invalidField, "descriptor.component_count", expected: "at least one component or function", actual: "none")
         }
@@ -203,41 +188,27 @@ struct DescriptorReader {
         let flags = reader.value.flags
 
         var inputs: [InputPort] = []
-        let inputCount = Int(reader.value.input_count)
-        if inputCount > 0 {
-            guard let base = reader.value.inputs else {
-                throw error(.invalidField, "\(location()).inputs", expected: "a pointer to \(inputCount) inputs", actual: "NULL")
+        let inputRecords = try records(
+            reader.value.inputs, count: reader.value.input_count, stride: reader.value.input_stride, minimum: Self.inputSize10,
+            array: "\(location()).inputs", strideField: "\(location()).input_stride", noun: "inputs")
+        for (index, record) in inputRecords.pointers.enumerated() {
+            let port = try readInput(record, stride: inputRecords.stride, field: "\(location()).inputs[\(index)]")
+            if inputs.contains(where: { $0.name == port.name }) {
+                throw error(.duplicateName, "\(location()).inputs[\(index)].name", detail: "input \"\(port.name)\" is declared twice")
             }
-            let inputStride = Int(reader.value.input_stride)
-            guard inputStride >= Self.inputSize10 else {
-                throw error(.structTooSmall, "\(location()).input_stride", expected: "at least \(Self.inputSize10)", actual: "\(inputStride)")
-            }
-            for index in 0..<inputCount {
-                let port = try readInput(UnsafeRawPointer(base).advanced(by: index * inputStride), stride: inputStride, field: "\(location()).inputs[\(index)]")
-                if inputs.contains(where: { $0.name == port.name }) {
-                    throw error(.duplicateName, "\(location()).inputs[\(index)].name", detail: "input \"\(port.name)\" is declared twice")
-                }
-                inputs.append(port)
-            }
+            inputs.append(port)
         }
 
         var outputs: [OutputPort] = []
-        let outputCount = Int(reader.value.output_count)
-        if outputCount > 0 {
-            guard let base = reader.value.outputs else {
-                throw error(.invalidField, "\(location()).outputs", expected: "a pointer to \(outputCount) outputs", actual: "NULL")
+        let outputRecords = try records(
+            reader.value.outputs, count: reader.value.output_count, stride: reader.value.output_stride, minimum: Self.outputSize10,
+            array: "\(location()).outputs", strideField: "\(location()).output_stride", noun: "outputs")
+        for (index, record) in outputRecords.pointers.enumerated() {
+            let port = try readOutput(record, stride: outputRecords.stride, field: "\(location()).outputs[\(index)]")
+            if outputs.contains(where: { $0.name == port.name }) {
+                throw error(.duplicateName, "\(location()).outputs[\(index)].name", detail: "output \"\(port.name)\" is declared twice")
             }
-            let outputStride = Int(reader.value.output_stride)
-            guard outputStride >= Self.outputSize10 else {
-                throw error(.structTooSmall, "\(location()).output_stride", expected: "at least \(Self.outputSize10)", actual: "\(outputStride)")
-            }
-            for index in 0..<outputCount {
-                let port = try readOutput(UnsafeRawPointer(base).advanced(by: index * outputStride), stride: outputStride, field: "\(location()).outputs[\(index)]")
-                if outputs.contains(where: { $0.name == port.name }) {
-                    throw error(.duplicateName, "\(location()).outputs[\(index)].name", detail: "output \"\(port.name)\" is declared twice")
-                }
-                outputs.append(port)
-            }
+            outputs.append(port)
         }
 
         let descriptor = ComponentDescriptor(
@@ -259,8 +230,8 @@ struct DescriptorReader {
             create: reader.value.create,
             run: run,
             destroy: reader.value.destroy,
-            inputCount: inputCount,
-            outputCount: outputCount
+            inputCount: inputs.count,
+            outputCount: outputs.count
         )
         return (descriptor, .native(native))
     }
@@ -383,6 +354,30 @@ struct DescriptorReader {
         )
         let foreign = ForeignFunction(interface: interface, function: function, signature: signature)
         return (descriptor, .function(foreign))
+    }
+
+    // MARK: - Arrays
+
+    /// The records of an array the writer laid out `stride` bytes apart, after checking its pointer and stride.
+    private func records<Record>(
+        _ base: UnsafePointer<Record>?,
+        count: UInt32,
+        stride: UInt32,
+        minimum: Int,
+        array: @autoclosure () -> String,
+        strideField: @autoclosure () -> String,
+        noun: String
+    ) throws(BundleLoadError) -> (pointers: [UnsafeRawPointer], stride: Int) {
+        let count = Int(count)
+        let stride = Int(stride)
+        guard count > 0 else { return ([], stride) }
+        guard let base else {
+            throw error(.invalidField, array(), expected: "a pointer to \(count) \(noun)", actual: "NULL")
+        }
+        guard stride >= minimum else {
+            throw error(.structTooSmall, strideField(), expected: "at least \(minimum)", actual: "\(stride)")
+        }
+        return ((0..<count).map { UnsafeRawPointer(base).advanced(by: $0 * stride) }, stride)
     }
 
     // MARK: - Strings
