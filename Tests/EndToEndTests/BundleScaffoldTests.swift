@@ -38,6 +38,8 @@ import Testing
         #expect(bundle.descriptor.fingerprint.language == .c)
         #expect(bundle.descriptor.components.map(\.typeName) == ["Greet"])
         #expect(try Self.greet(library, .string("Ada")) == [.string("Hello, Ada!")])
+        // A Message edge brings its text, escapes decoded (langbuilder_bundle.h's lb_value_text_of / the SDK's Inputs).
+        #expect(try Self.greet(library, .json(type: "Message", text: #"{"sender":"User","text":"Ad\u00e1 \"L\""}"#)) == [.string("Hello, Adá \"L\"!")])
         let error = try #require(throws: ComponentError.self) { try Self.greet(library, nil) }
         #expect(error.message == "Greet: input 'name' has no value")
     }
@@ -130,6 +132,8 @@ import Testing
         #expect(bundle.descriptor.fingerprint.language == .swift)
         #expect(bundle.descriptor.components.map(\.typeName) == ["Greet"])
         #expect(try Self.greet(library, .string("Ada")) == [.string("Hello, Ada!")])
+        // A Message edge brings its text, escapes decoded (langbuilder_bundle.h's lb_value_text_of / the SDK's Inputs).
+        #expect(try Self.greet(library, .json(type: "Message", text: #"{"sender":"User","text":"Ad\u00e1 \"L\""}"#)) == [.string("Hello, Adá \"L\"!")])
         #expect(try Self.greet(library, .json(type: "Message", text: #"{"text":"Grace"}"#)) == [.string("Hello, Grace!")])
         let error = try #require(throws: ComponentError.self) { try Self.greet(library, nil) }
         #expect(error.message == "Greet: input 'name' has no value")

@@ -113,7 +113,8 @@ enum BundleScaffold {
         {
             (void)instance; (void)n_in; (void)n_out;
             if (!lb_value_present(&in[0])) return lb_fail(lb_host, ctx, "Greet: input 'name' has no value");
-            lb_string name = lb_value_text(&in[0]);
+            lb_string name;
+            if (lb_value_text_of(lb_host, ctx, &in[0], &name) != LB_OK) return lb_fail(lb_host, ctx, "Greet: 'name' must be text");
             size_t size = name.len + 9;
             char *text = lb_host->alloc(ctx, size);
             if (text == NULL) return lb_fail(lb_host, ctx, "out of memory");
