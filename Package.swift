@@ -43,6 +43,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // MARK: - ABI
@@ -64,6 +66,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: - Server
+        .target(
+            name: "LangBuilderServer",
+            dependencies: [
+                "LangBuilderCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: - Bundle authoring
         .target(name: "LangBuilderBundleSDK", dependencies: ["CLangBuilderABI"], swiftSettings: swiftSettings),
 
@@ -72,6 +86,8 @@ let package = Package(
             name: "langbuilder",
             dependencies: [
                 "LangBuilderCore",
+                "LangBuilderServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -120,6 +136,16 @@ let package = Package(
         .testTarget(name: "CLangBuilderABITests", dependencies: ["CLangBuilderABI"], swiftSettings: swiftSettings),
         .testTarget(name: "LangBuilderCoreTests", dependencies: ["LangBuilderCore", "LangBuilderTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "LangBuilderBundleSDKTests", dependencies: ["LangBuilderBundleSDK", "CLangBuilderABI"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LangBuilderServerTests",
+            dependencies: [
+                "LangBuilderServer", "LangBuilderCore", "LangBuilderTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "EndToEndTests", dependencies: ["LangBuilderCore", "LangBuilderTesting"], swiftSettings: swiftSettings),
     ]
 )

@@ -1,0 +1,25 @@
+import Hummingbird
+import LangBuilderCore
+
+/// `/health`, `/health_check`, `/api/v1/version`, `/api/v1/config`: Langflow's unauthenticated probes.
+struct HealthController<Context: RequestContext> {
+    let settings: ServerSettings
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/health") { _, _ in Response.json(["status": "ok"]) }
+        router.get("/health_check") { _, _ in Response.json(["status": "ok", "chat": "ok", "db": "ok"]) }
+        router.get("/api/v1/version") { _, _ in
+            Response.json(["version": .string(settings.version), "main_version": .string(settings.version), "package": "LangBuilder"])
+        }
+        router.get("/api/v1/config") { _, _ in
+            Response.json([
+                "max_file_size_upload": .number(Double(settings.maxBodySize / (1024 * 1024))),
+                "event_delivery": "streaming",
+                "feature_flags": [:],
+                "frontend_timeout": 0,
+                "auto_saving": true,
+                "health_check_max_retries": 5,
+            ])
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import Logging
+import LangBuilderCore
+
+/// Answers every error as Langflow does: a JSON body `{"detail": ...}` with the error's status.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return error.response()
+        } catch let error as HTTPError {
+            let detail = error.body ?? error.status.reasonPhrase
+            return APIError(error.status, detail: .string(detail), headers: error.headers).response()
+        } catch let error as any HTTPResponseError {
+            return APIError(error.status, detail: .string(error.status.reasonPhrase)).response()
+        } catch {
+            context.logger.error("unhandled error: \(String(describing: error))")
+            return APIError(.internalServerError, detail: .string("Internal server error")).response()
+        }
+    }
+}
+
+/// An error answer: status, `detail` (a string or, as Langflow sometimes does, an object) and headers.
+struct APIError: Error {
+    var status: HTTPResponse.Status
+    var detail: JSONValue
+    var headers: HTTPFields
+
+    init(_ status: HTTPResponse.Status, detail: JSONValue, headers: HTTPFields = [:]) {
+        self.status = status
+        self.detail = detail
+        self.headers = headers
+    }
+
+    init(_ status: HTTPResponse.Status, _ message: String) {
+        self.init(status, detail: .string(message))
+    }
+
+    func response() -> Response {
+        var response = Response.json(["detail": detail], status: status)
+        response.headers.append(contentsOf: headers)
+        return response
+    }
+}
+
+extension Response {
+    /// A JSON response from a JSON value.
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        json(text: value.serialized(), status: status)
+    }
+
+    /// A JSON response from JSON text.
+    static func json(text: String, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers.append(contentsOf: extra)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
