@@ -33,6 +33,8 @@ let package = Package(
         .library(name: "CLangBuilderABI", targets: ["CLangBuilderABI"]),
         .library(name: "LangBuilderBundleSDK", targets: ["LangBuilderBundleSDK"]),
         .library(name: "LangBuilderCore", targets: ["LangBuilderCore"]),
+        .library(name: "LangBuilderStorage", targets: ["LangBuilderStorage"]),
+        .library(name: "LangBuilderStorageSQLite", targets: ["LangBuilderStorageSQLite"]),
         // First-party bundles: product name == bundle folder; the file is lib<name>.so.
         .library(name: "std-text", type: .dynamic, targets: ["StdTextBundle"]),
         .library(name: "std-math", type: .dynamic, targets: ["StdMathBundle"]),
@@ -45,6 +47,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // MARK: - ABI
@@ -63,6 +66,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - Storage (the contract imports no driver; each driver depends on the contract only)
+        .target(name: "LangBuilderStorage", swiftSettings: swiftSettings),
+        .target(
+            name: "LangBuilderStorageSQLite",
+            dependencies: ["LangBuilderStorage", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
 
@@ -126,15 +137,24 @@ let package = Package(
         // MARK: - Benchmarks
         .executableTarget(
             name: "langbuilder-benchmarks",
-            dependencies: ["LangBuilderCore", "LangBuilderTesting", "CLangBuilderABI", "CLangBuilderFFI"],
+            dependencies: [
+                "LangBuilderCore", "LangBuilderTesting", "CLangBuilderABI", "CLangBuilderFFI",
+                "LangBuilderStorage", "LangBuilderStorageSQLite",
+            ],
             path: "Benchmarks/LangBuilderBenchmarks",
             swiftSettings: swiftSettings
         ),
 
         // MARK: - Test support (shipped like HummingbirdTesting) and tests
-        .target(name: "LangBuilderTesting", swiftSettings: swiftSettings),
+        .target(name: "LangBuilderTesting", dependencies: ["LangBuilderStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "CLangBuilderABITests", dependencies: ["CLangBuilderABI"], swiftSettings: swiftSettings),
         .testTarget(name: "LangBuilderCoreTests", dependencies: ["LangBuilderCore", "LangBuilderTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "LangBuilderStorageTests", dependencies: ["LangBuilderStorage", "LangBuilderTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LangBuilderStorageSQLiteTests",
+            dependencies: ["LangBuilderStorageSQLite", "LangBuilderStorage", "LangBuilderTesting"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "LangBuilderBundleSDKTests", dependencies: ["LangBuilderBundleSDK", "CLangBuilderABI"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LangBuilderServerTests",

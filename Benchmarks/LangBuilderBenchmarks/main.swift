@@ -1,5 +1,6 @@
 // Reproducible micro-benchmarks of the bundle ABI: loading, calling through the table, libffi, and the cost
-// of passing strings and JSON across the boundary. Run: swift run -c release langbuilder-benchmarks
+// of passing strings and JSON across the boundary, the engine, and storage's run path.
+// Run: swift run -c release langbuilder-benchmarks [abi] [engine] [storage]
 // Each number is the median over many batches; the machine is printed with the results.
 import CLangBuilderABI
 import CLangBuilderFFI
@@ -47,3 +48,4 @@ let machine = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
 print("LangBuilder benchmarks — \(ProcessInfo.processInfo.activeProcessorCount) cores, \(machine)\n")
 if sections.isEmpty || sections.contains("abi") || sections == ["load"] { runABIBenchmarks(bundleDirectory: bundleDirectory) }
 if sections.isEmpty || sections.contains("engine") || sections == ["chain"] { runEngineBenchmarks() }
+if sections.isEmpty || sections.contains("storage") { runStorageBenchmarks() }

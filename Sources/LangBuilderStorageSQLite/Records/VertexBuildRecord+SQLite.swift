@@ -1,0 +1,28 @@
+import GRDB
+import LangBuilderStorage
+
+extension VertexBuildRecord: SQLiteRecord {
+    static let statements = SQLiteStatements(
+        table: "vertex_build",
+        columns: ["id", "flow_id", "vertex_id", "data", "artifacts", "params", "valid", "timestamp", "run_id"]
+    )
+
+    init(row: Row) throws {
+        var column = RowReader(row)
+        try self.init(
+            id: column.uuid(),
+            flowID: column.uuid(),
+            vertexID: column.string(),
+            data: column.optionalString(),
+            artifacts: column.optionalString(),
+            params: column.optionalString(),
+            valid: column.bool(),
+            timestamp: column.date(),
+            runID: column.optionalUUID()
+        )
+    }
+
+    var arguments: StatementArguments {
+        [id.sql, flowID.sql, vertexID, data, artifacts, params, valid, timestamp.sql, runID.sql]
+    }
+}

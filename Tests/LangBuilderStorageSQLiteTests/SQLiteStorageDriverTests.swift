@@ -1,0 +1,88 @@
+import Foundation
+import LangBuilderStorage
+import LangBuilderTesting
+import Testing
+
+@testable import LangBuilderStorageSQLite
+
+@Suite struct SQLiteStorageDriverTests {
+    @Test(arguments: StorageDriverConformance.Case.allCases)
+    func conformance(_ testCase: StorageDriverConformance.Case) async throws {
+        let directory = try BundleFixtures.temporaryDirectory("sqlite")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let suite = StorageDriverConformance(
+            makeDriver: { try SQLiteStorageDriver(path: directory.appendingPathComponent("\(UUID()).sqlite").path) },
+            reopen: { storage in
+                let path = try #require(storage as? SQLiteStorageDriver).path
+                try await storage.close()
+                return try SQLiteStorageDriver(path: path)
+            }
+        )
+        try await suite.run(testCase)
+    }
+
+    @Test func opensWithWALAndForeignKeysAndRecordsItsMigrations() async throws {
+        let directory = try BundleFixtures.temporaryDirectory("sqlite")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("nested/folder/langbuilder.db").path
+        let storage = try SQLiteStorageDriver(path: path)
+        #expect(try await storage.testOnly_strings("PRAGMA journal_mode") == ["wal"])
+        #expect(try await storage.testOnly_strings("PRAGMA foreign_keys") == ["1"])
+        #expect(try await storage.testOnly_strings("PRAGMA synchronous") == ["1"], "NORMAL")
+        #expect(try await storage.appliedMigrations() == Migrations.sqlite.map(\.name))
+        let tables = try await storage.testOnly_strings("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        #expect(tables == ["api_key", "file", "flow", "folder", "grdb_migrations", "message", "transaction", "user", "variable", "vertex_build"])
+        try await storage.close()
+
+        let reopened = try SQLiteStorageDriver(path: path)
+        #expect(try await reopened.appliedMigrations() == Migrations.sqlite.map(\.name), "reopening applies nothing twice")
+        try await reopened.close()
+    }
+
+    @Test func refusesADatabaseFromANewerVersion() async throws {
+        let directory = try BundleFixtures.temporaryDirectory("sqlite")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("langbuilder.db").path
+        let storage = try SQLiteStorageDriver(path: path)
+        try await storage.testOnly_execute("INSERT INTO grdb_migrations (identifier) VALUES ('9999_from_the_future')")
+        try await storage.close()
+        #expect {
+            _ = try SQLiteStorageDriver(path: path)
+        } throws: { error in
+            guard case StorageError.backend(let reason) = error else { return false }
+            return reason.contains("newer LangBuilder")
+        }
+    }
+
+    @Test func refusesAFileThatIsNotADatabase() throws {
+        let directory = try BundleFixtures.temporaryDirectory("sqlite")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("garbage.db").path
+        try Data(repeating: 0x42, count: 4096).write(to: URL(fileURLWithPath: path))
+        #expect {
+            _ = try SQLiteStorageDriver(path: path)
+        } throws: { error in
+            guard case StorageError.backend = error else { return false }
+            return true
+        }
+    }
+
+    @Test func indexesServeTheRunPathQueries() async throws {
+        let directory = try BundleFixtures.temporaryDirectory("sqlite")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let storage = try SQLiteStorageDriver(path: directory.appendingPathComponent("langbuilder.db").path)
+        let plans = [
+            ("SELECT * FROM message WHERE flow_id = 'f' AND session_id = 's' ORDER BY timestamp", "index_message_on_flow_id_session_id_timestamp"),
+            (#"SELECT * FROM "transaction" WHERE flow_id = 'f' ORDER BY timestamp"#, "index_transaction_on_flow_id_timestamp"),
+            ("SELECT * FROM vertex_build WHERE flow_id = 'f' ORDER BY timestamp", "index_vertex_build_on_flow_id_timestamp"),
+            ("SELECT * FROM api_key WHERE hashed_key = 'h'", "sqlite_autoindex_api_key_2"),
+            ("SELECT * FROM flow WHERE user_id = 'u' AND endpoint_name = 'e'", "index_flow_on_user_id_endpoint_name"),
+            ("SELECT * FROM variable WHERE user_id = 'u' AND name = 'n'", "index_variable_on_user_id_name"),
+        ]
+        for (query, index) in plans {
+            let plan = try await storage.testOnly_strings("EXPLAIN QUERY PLAN \(query)", column: 3).joined(separator: "; ")
+            #expect(plan.contains(index), "\(query): \(plan)")
+        }
+        try await storage.close()
+    }
+}
