@@ -76,7 +76,9 @@ final class InstanceBox {
 enum ABIBridge {
     /// A NUL-terminated copy that is never freed.
     static func persistent(_ string: String) -> UnsafePointer<CChar> {
-        UnsafePointer(strdup(string)!)
+        // withCString borrows a native string's bytes; passing the String to strdup would build a
+        // utf8CString array first, which was most of the cost of exporting a bundle.
+        UnsafePointer(string.withCString { strdup($0)! })
     }
 
     /// A NULL-terminated list of persistent strings, or NULL for an empty list.

@@ -71,12 +71,14 @@ struct DescriptorReader {
 
         var components: [ComponentDescriptor] = []
         var implementations: [ComponentImplementation] = []
-        var seen: [String: String] = [:]
-        func note(_ typeName: String, _ field: String) throws(BundleLoadError) {
+        var seen: [String: (array: String, index: Int)] = [:]
+        func note(_ typeName: String, _ array: String, _ index: Int) throws(BundleLoadError) {
             if let previous = seen[typeName] {
-                throw error(.duplicateName, "\(field).type_name", detail: "component \"\(typeName)\" is declared twice (also at \(previous))")
+                throw error(
+                    .duplicateName, "\(array)[\(index)].type_name",
+                    detail: "component \"\(typeName)\" is declared twice (also at \(previous.array)[\(previous.index)])")
             }
-            seen[typeName] = field
+            seen[typeName] = (array, index)
         }
 
         let componentRecords = try records(
@@ -84,7 +86,7 @@ struct DescriptorReader {
             minimum: Self.componentSize10, array: "descriptor.components", strideField: "descriptor.component_stride", noun: "components")
         for (index, record) in componentRecords.pointers.enumerated() {
             let (component, implementation) = try readComponent(record, stride: componentRecords.stride, field: "components[\(index)]")
-            try note(component.typeName, "components[\(index)]")
+            try note(component.typeName, "components", index)
             components.append(component)
             implementations.append(implementation)
         }
@@ -94,7 +96,7 @@ struct DescriptorReader {
             minimum: Self.functionSize10, array: "descriptor.functions", strideField: "descriptor.function_stride", noun: "functions")
         for (index, record) in functionRecords.pointers.enumerated() {
             let (component, implementation) = try readFunction(record, stride: functionRecords.stride, field: "functions[\(index)]")
-            try note(component.typeName, "functions[\(index)]")
+            try note(component.typeName, "functions", index)
             components.append(component)
             implementations.append(implementation)
         }

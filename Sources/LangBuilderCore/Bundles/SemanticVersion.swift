@@ -23,14 +23,15 @@ public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConve
         } else {
             prerelease = []
         }
-        let numbers = rest.split(separator: ".", omittingEmptySubsequences: false)
+        let numbers = rest.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard numbers.count == 3 else { return nil }
         var values: [Int] = []
         for number in numbers {
-            guard !number.isEmpty, number.allSatisfy(\.isASCII), number.allSatisfy(\.isNumber),
-                number == "0" || number.first != "0", let value = Int(number)
+            // Digits only, no leading zero (semver), checked on bytes: Character properties are slow.
+            guard !number.isEmpty, number.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+                number.count == 1 || number.first != UInt8(ascii: "0"), number.count <= 18
             else { return nil }
-            values.append(value)
+            values.append(number.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) })
         }
         (major, minor, patch) = (values[0], values[1], values[2])
     }
