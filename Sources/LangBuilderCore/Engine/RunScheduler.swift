@@ -25,9 +25,9 @@ final class RunScheduler: @unchecked Sendable {
     private var readyHead = 0
     private var workers = 0
     private var spawnPending = false
-    /// Extra workers start only if ready vertices are still waiting after this long: a burst of cheap
-    /// vertices drains faster on one thread than handed between threads, while slow branches still get
-    /// their own worker almost at once.
+    /// Extra workers start only when ready vertices have waited this long with no vertex finishing: a
+    /// burst of cheap vertices drains faster on one thread than handed between threads, while slow branches
+    /// (blocked workers) still get their own worker almost at once.
     private static let spawnDelay = DispatchTimeInterval.microseconds(100)
     private var resolvedCount = 0
     private var finished = false
@@ -181,13 +181,24 @@ final class RunScheduler: @unchecked Sendable {
     private func scheduleDelayedSpawn() {
         guard !spawnPending else { return }
         spawnPending = true
+        let progressAtSchedule = resolvedCount
         DispatchQueue.global(qos: .userInitiated).asyncAfter(deadline: .now() + Self.spawnDelay) { [weak self] in
             guard let self else { return }
             self.lock.lock()
             self.spawnPending = false
             let waiting = self.ready.count - self.readyHead
-            let extra = self.finished ? 0 : max(0, min(self.options.concurrency, self.workers + waiting) - self.workers)
-            self.workers += extra
+            var extra = 0
+            if !self.finished && waiting > 0 {
+                if self.resolvedCount > progressAtSchedule {
+                    // The workers are getting through the queue: more threads would only contend. Look again later.
+                    self.scheduleDelayedSpawn()
+                } else {
+                    // No vertex finished for a while and work is waiting: the workers are blocked in slow
+                    // components, so independent ready vertices get their own threads.
+                    extra = max(0, min(self.options.concurrency, self.workers + waiting) - self.workers)
+                    self.workers += extra
+                }
+            }
             self.lock.unlock()
             self.spawnWorkers(extra)
         }
