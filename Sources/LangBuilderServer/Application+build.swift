@@ -42,5 +42,6 @@ public func buildRouter(
     RegistryController<AppRequestContext>(registry: registry).addRoutes(to: authenticated)
     UserController().addRoutes(to: authenticated)
     APIKeyController(storage: storage).addRoutes(to: authenticated)
+    FlowController(storage: storage).addRoutes(to: authenticated)
     return router
 }

@@ -55,7 +55,7 @@ import Testing
             }
             let inactive = try await login(client, "carol", "pw")
             #expect(inactive.status == .badRequest)
-            #expect(try inactive.body.json() == ["detail": "Waiting for approval"])
+            #expect(inactive.body.json() == ["detail": "Waiting for approval"])
             try await client.execute(
                 uri: "/api/v1/login", method: .post, headers: .json,
                 body: ByteBuffer(string: #"{"username":"langflow","password":"secret-password"}"#)
