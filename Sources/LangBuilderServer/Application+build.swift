@@ -43,5 +43,6 @@ public func buildRouter(
     UserController().addRoutes(to: authenticated)
     APIKeyController(storage: storage).addRoutes(to: authenticated)
     FlowController(storage: storage).addRoutes(to: authenticated)
+    RunController(storage: storage, registry: registry).addRoutes(to: authenticated)
     return router
 }

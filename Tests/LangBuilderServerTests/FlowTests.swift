@@ -176,6 +176,11 @@ import Testing
                 #expect(response.status == .ok)
                 #expect(response.body.json()["name"] == "Kept")
             }
+            try await client.execute(
+                uri: "/api/v1/run/kept", method: .post, headers: .apiKey(key) + .json, body: ByteBuffer(string: #"{"input_value":"still here"}"#)
+            ) { response in
+                #expect(response.body.json()["outputs"]?[0]?["outputs"]?[0]?["results"]?["message"]?["text"] == "STILL HERE")
+            }
         }
         try await second.close()
     }
