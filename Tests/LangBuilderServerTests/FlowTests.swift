@@ -185,3 +185,46 @@ import Testing
         try await second.close()
     }
 }
+
+/// `PUT` upsert, batch delete and version state.
+@Suite struct FlowUpsertTests {
+    @Test func upsertsDeletesInBatchesAndReportsVersionState() async throws {
+        let server = try await TestServer()
+        let bob = HTTPFields.bearer(try await server.accessToken(for: "bob"))
+        let admin = HTTPFields.bearer(try await server.accessToken(for: "langflow"))
+        let id = UUID().uuidString.lowercased()
+        try await server.app().test(.router) { client in
+            let created = try await client.execute(uri: "/api/v1/flows/\(id)", method: .put, headers: bob + .json, body: ByteBuffer(string: #"{"name":"Up"}"#)) { response in
+                #expect(response.status == .created)
+                return response.body.json()
+            }
+            #expect(created["id"]?.stringValue == id)
+            try await client.execute(uri: "/api/v1/flows/\(id)", method: .put, headers: bob + .json, body: ByteBuffer(string: #"{"name":"Up","description":"again"}"#)) { response in
+                #expect(response.status == .ok)
+                #expect(response.body.json()["description"] == "again")
+            }
+            try await client.execute(uri: "/api/v1/flows/\(id)", method: .put, headers: bob + .json, body: ByteBuffer(string: #"{"description":"nameless"}"#)) { response in
+                #expect(response.status == .unprocessableContent)
+            }
+            try await client.execute(uri: "/api/v1/flows/\(id)/version-state", method: .get, headers: bob) { response in
+                let state = response.body.json()
+                #expect(state["version_token"] == created["version_token"])
+                #expect(state["last_modified_by_username"] == "bob")
+            }
+            let adminFlow = try await client.execute(uri: "/api/v1/flows/", method: .post, headers: admin + .json, body: ByteBuffer(string: #"{"name":"A"}"#)) { response in
+                response.body.json()["id"]?.stringValue ?? ""
+            }
+            // Only the caller's own flows are deleted.
+            try await client.execute(uri: "/api/v1/flows/", method: .delete, headers: bob + .json, body: ByteBuffer(string: #"["\#(id)","\#(adminFlow)"]"#)) { response in
+                #expect(response.status == .ok)
+                #expect(response.body.json() == ["deleted": 1])
+            }
+            try await client.execute(uri: "/api/v1/flows/\(adminFlow)", method: .get, headers: admin) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/api/v1/flows/", method: .delete, headers: bob + .json, body: ByteBuffer(string: #"["nope"]"#)) { response in
+                #expect(response.status == .unprocessableContent)
+            }
+        }
+    }
+}

@@ -14,6 +14,9 @@ struct FlowController {
         group.get("flows/{id}", use: read)
         group.patch("flows/{id}", use: update)
         group.delete("flows/{id}", use: delete)
+        group.put("flows/{id}", use: upsert)
+        group.delete("flows", use: deleteMany)
+        group.get("flows/{id}/version-state", use: versionState)
     }
 
     // MARK: - Payload
@@ -179,6 +182,65 @@ struct FlowController {
         let flow = try await visibleFlow(try context.parameters.requireUUID("id"), user: user, writing: true)
         try await storage.deleteFlow(id: flow.id)
         return Response.json(["message": "Flow deleted successfully"])
+    }
+
+    /// `PUT /flows/{id}`: replaces the flow (200) or creates it with this id (201), as langflow-sdk's `upsert_flow`.
+    @Sendable func upsert(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let id = try context.parameters.requireUUID("id")
+        let expectedToken = try Self.versionToken(request)
+        var request = request
+        let fields = FlowFields(body: try await request.jsonObject(context: context))
+        guard let name = try fields.string("name"), !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw APIError(.unprocessableContent, detail: [["type": "missing", "loc": ["body", "name"], "msg": "Field required", "input": nil]])
+        }
+        guard try await storage.flow(id: id) != nil else {
+            var flow = FlowRecord(id: id, name: name, userID: user.id)
+            try fields.apply(to: &flow)
+            flow.name = try await availableName(flow.name, userID: user.id)
+            flow.lastModifiedBy = user.id
+            return Response.json(Self.render(try await storage.createFlow(flow)), status: .created)
+        }
+        let stored = try await visibleFlow(id, user: user, writing: true)
+        var flow = stored
+        try fields.apply(to: &flow)
+        flow.lastModifiedBy = user.id
+        flow.updatedAt = Date()
+        do {
+            return Response.json(Self.render(try await storage.updateFlow(flow, expectedVersionToken: expectedToken)))
+        } catch StorageError.versionConflict(let current) {
+            throw try await conflict(flowID: id, expected: expectedToken ?? "", current: current)
+        }
+    }
+
+    /// `DELETE /flows/` with a JSON array of ids: deletes those the user owns, `{"deleted": n}`.
+    @Sendable func deleteMany(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        var request = request
+        guard let list = try await request.jsonBody(context: context).arrayValue else {
+            throw APIError.validation(location: ["body"], message: "Input should be a valid list of UUIDs", input: nil)
+        }
+        var ids: [UUID] = []
+        for item in list {
+            guard let text = item.stringValue, let id = UUID(uuidString: text) else {
+                throw APIError.validation(location: ["body"], message: "Input should be a valid UUID", input: item.serialized(), type: "uuid_parsing")
+            }
+            ids.append(id)
+        }
+        let deleted = try await storage.deleteFlows(ids: ids, ownedBy: user.id)
+        return Response.json(["deleted": .int(deleted)])
+    }
+
+    /// `GET /flows/{id}/version-state`: the current version token and who saved the flow last.
+    @Sendable func versionState(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let flow = try await visibleFlow(try context.parameters.requireUUID("id"), user: user, writing: false)
+        var username: JSONValue = nil
+        if let userID = flow.lastModifiedBy, let editor = try await storage.user(id: userID) { username = .string(editor.username) }
+        return Response.json([
+            "version_token": .string(flow.versionToken), "last_modified_by": .id(flow.lastModifiedBy),
+            "last_modified_by_username": username, "updated_at": .date(flow.updatedAt),
+        ])
     }
 
     // MARK: - Helpers

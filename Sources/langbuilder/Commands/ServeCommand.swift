@@ -54,8 +54,10 @@ struct ServeCommand: AsyncParsableCommand {
         case .created: logger.info("created the superuser \(configuration.superuserName)")
         case .createdWithGeneratedPassword(let password):
             // Printed once, on the terminal only: it is never logged or stored in clear.
-            print("Created the superuser \"\(configuration.superuserName)\" with the password: \(password)")
-            print("Set LANGBUILDER_SUPERUSER_PASSWORD to choose it yourself; this password is not shown again.")
+            // Written unbuffered, so it shows at once even when stdout is a file.
+            FileHandle.standardOutput.write(Data((
+                "Created the superuser \"\(configuration.superuserName)\" with the password: \(password)\n"
+                    + "Set LANGBUILDER_SUPERUSER_PASSWORD to choose it yourself; this password is not shown again.\n").utf8))
         }
         logger.info("auto-login is \(configuration.autoLogin ? "on" : "off")")
 
