@@ -36,11 +36,12 @@ public func buildRouter(
     router.add(middleware: BodyLimitMiddleware(limit: settings.maxBodySize))
     HealthController<AppRequestContext>(settings: settings).addRoutes(to: router)
     AuthController(storage: storage, auth: auth).addRoutes(to: router)
+    UserController(storage: storage, auth: auth).addPublicRoutes(to: router)
 
     let authenticated = router.group("api/v1")
         .add(middleware: AuthenticationMiddleware(authenticator: Authenticator(storage: storage, tokens: auth.tokens)))
     RegistryController<AppRequestContext>(registry: registry).addRoutes(to: authenticated)
-    UserController().addRoutes(to: authenticated)
+    UserController(storage: storage, auth: auth).addRoutes(to: authenticated)
     APIKeyController(storage: storage).addRoutes(to: authenticated)
     FlowController(storage: storage).addRoutes(to: authenticated)
     RunController(storage: storage, registry: registry).addRoutes(to: authenticated)

@@ -14,6 +14,8 @@ public struct AuthServices: Sendable {
     public var autoLogin: Bool
     /// The superuser auto-login signs in as.
     public var superuserName: String
+    /// Whether users who sign up with `POST /users/` can log in before the superuser activates them.
+    public var newUserIsActive: Bool = false
 
     public init(tokens: TokenIssuer, passwords: PasswordHasher = PasswordHasher(), autoLogin: Bool, superuserName: String) {
         self.tokens = tokens
@@ -29,5 +31,6 @@ public struct AuthServices: Sendable {
             signingKey: secrets.jwtSigningKey, accessTokenLifetime: configuration.accessTokenLifetime,
             refreshTokenLifetime: configuration.refreshTokenLifetime)
         self.init(tokens: tokens, autoLogin: configuration.autoLogin, superuserName: configuration.superuserName)
+        self.newUserIsActive = configuration.newUserIsActive
     }
 }
