@@ -95,6 +95,7 @@ let package = Package(
                 "LangBuilderCore",
                 "LangBuilderStorage",
                 "LangBuilderAuth",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

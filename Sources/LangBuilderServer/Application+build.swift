@@ -44,6 +44,7 @@ public func buildRouter(
     UserController(storage: storage, auth: auth).addRoutes(to: authenticated)
     APIKeyController(storage: storage).addRoutes(to: authenticated)
     FlowController(storage: storage).addRoutes(to: authenticated)
-    RunController(storage: storage, registry: registry).addRoutes(to: authenticated)
+    RunController(storage: storage, registry: registry, credentials: auth.credentials).addRoutes(to: authenticated)
+    VariableController(storage: storage, credentials: auth.credentials).addRoutes(to: authenticated)
     return router
 }

@@ -1,3 +1,4 @@
+public import Crypto
 public import LangBuilderAuth
 
 /// What the server needs to authenticate requests: the token issuer, the password hasher and the auto-login
@@ -14,11 +15,19 @@ public struct AuthServices: Sendable {
     public var autoLogin: Bool
     /// The superuser auto-login signs in as.
     public var superuserName: String
+    /// Encrypts `Credential` variables at rest.
+    public let credentials: CredentialCipher
     /// Whether users who sign up with `POST /users/` can log in before the superuser activates them.
     public var newUserIsActive: Bool = false
 
-    public init(tokens: TokenIssuer, passwords: PasswordHasher = PasswordHasher(), autoLogin: Bool, superuserName: String) {
+    /// - Parameter credentials: the cipher for credential variables; the default key lives only as long as the process
+    ///   (for tests), a server passes the one derived from its ``SecretStore``.
+    public init(
+        tokens: TokenIssuer, passwords: PasswordHasher = PasswordHasher(), autoLogin: Bool, superuserName: String,
+        credentials: CredentialCipher = CredentialCipher(key: SymmetricKey(size: .bits256))
+    ) {
         self.tokens = tokens
+        self.credentials = credentials
         self.passwords = passwords
         self.autoLogin = autoLogin
         self.superuserName = superuserName
@@ -30,7 +39,9 @@ public struct AuthServices: Sendable {
         let tokens = await TokenIssuer(
             signingKey: secrets.jwtSigningKey, accessTokenLifetime: configuration.accessTokenLifetime,
             refreshTokenLifetime: configuration.refreshTokenLifetime)
-        self.init(tokens: tokens, autoLogin: configuration.autoLogin, superuserName: configuration.superuserName)
+        self.init(
+            tokens: tokens, autoLogin: configuration.autoLogin, superuserName: configuration.superuserName,
+            credentials: CredentialCipher(key: secrets.credentialKey))
         self.newUserIsActive = configuration.newUserIsActive
     }
 }

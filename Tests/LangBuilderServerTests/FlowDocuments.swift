@@ -2,11 +2,14 @@ import LangBuilderCore
 
 /// Flow graphs (`data` of a Langflow flow) against the engine test bundle.
 enum FlowDocuments {
-    static func node(_ id: String, _ type: String, fields: [(String, JSONValue)] = []) -> JSONValue {
+    static func node(_ id: String, _ type: String, fields: [(String, JSONValue)] = [], variables: [(String, String)] = []) -> JSONValue {
         var template = JSONObject()
         template["_type"] = "Component"
         for (field, value) in fields {
             template[field] = ["type": "str", "value": value, "show": true, "load_from_db": false, "input_types": []]
+        }
+        for (field, variable) in variables {
+            template[field] = ["type": "str", "value": .string(variable), "show": true, "load_from_db": true, "input_types": []]
         }
         return [
             "id": .string(id), "type": "genericNode", "position": ["x": 0, "y": 0],
@@ -29,6 +32,12 @@ enum FlowDocuments {
         "nodes": [node("ChatInput-1", "ChatInput"), node("Upper-1", "Upper"), node("ChatOutput-1", "ChatOutput")],
         "edges": [edge("ChatInput-1", "ChatInput", to: "Upper-1"), edge("Upper-1", "Upper", to: "ChatOutput-1")],
         "viewport": ["x": 0, "y": 0, "zoom": 1],
+    ]
+
+    /// ChatInput (its input from the variable GREETING) → Upper → ChatOutput.
+    static let greeting: JSONValue = [
+        "nodes": [node("ChatInput-1", "ChatInput", variables: [("input_value", "GREETING")]), node("Upper-1", "Upper"), node("ChatOutput-1", "ChatOutput")],
+        "edges": [edge("ChatInput-1", "ChatInput", to: "Upper-1"), edge("Upper-1", "Upper", to: "ChatOutput-1")],
     ]
 
     /// ChatInput → Fail → ChatOutput: builds, then fails at run time.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LangBuilderAuth
 import LangBuilderCore
 import LangBuilderStorage
 
@@ -11,6 +12,7 @@ import LangBuilderStorage
 struct RunController {
     let storage: any StorageDriver
     let registry: RegistryHolder
+    let credentials: CredentialCipher
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("run/{flow}", use: run)
@@ -101,9 +103,14 @@ struct RunController {
                 "issues": .array(error.issues.map(Self.render)),
             ])
         }
+        // Variables are read only for flows that use some, so plain runs cost no extra storage query.
+        let readsVariables = plan.vertices.contains { vertex in
+            vertex.inputs.contains { if case .variable = $0 { true } else { false } }
+        }
+        let variables = readsVariables ? try await VariableController.values(for: user.id, storage: storage, credentials: credentials) : [:]
         let options = RunOptions(
             flowID: record.id.lowercased, sessionID: payload.sessionID, userID: user.id.lowercased, inputValue: payload.inputValue,
-            logger: context.logger)
+            variables: { variables[$0] }, logger: context.logger)
         let run = FlowRunner().start(plan, options: options)
         return stream ? streamed(run) : try await answered(run, payload: payload)
     }
