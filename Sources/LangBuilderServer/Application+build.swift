@@ -16,9 +16,10 @@ public func buildApplication(
     storage: some StorageDriver,
     registry: RegistryHolder,
     auth: AuthServices,
+    activeRuns: ActiveRuns = ActiveRuns(),
     logger: Logger = Logger(label: "langbuilder.server")
 ) -> Application<RouterResponder<AppRequestContext>> {
-    let router = buildRouter(settings: settings, storage: storage, registry: registry, auth: auth)
+    let router = buildRouter(settings: settings, storage: storage, registry: registry, auth: auth, activeRuns: activeRuns)
     return Application(
         router: router,
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "LangBuilder"),
@@ -28,7 +29,8 @@ public func buildApplication(
 
 /// The router of the application, for tests and for embedding.
 public func buildRouter(
-    settings: ServerSettings, storage: some StorageDriver, registry: RegistryHolder, auth: AuthServices
+    settings: ServerSettings, storage: some StorageDriver, registry: RegistryHolder, auth: AuthServices,
+    activeRuns: ActiveRuns = ActiveRuns()
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
@@ -44,7 +46,7 @@ public func buildRouter(
     UserController(storage: storage, auth: auth).addRoutes(to: authenticated)
     APIKeyController(storage: storage).addRoutes(to: authenticated)
     FlowController(storage: storage).addRoutes(to: authenticated)
-    RunController(storage: storage, registry: registry, credentials: auth.credentials).addRoutes(to: authenticated)
+    RunController(storage: storage, registry: registry, credentials: auth.credentials, activeRuns: activeRuns).addRoutes(to: authenticated)
     VariableController(storage: storage, credentials: auth.credentials).addRoutes(to: authenticated)
     return router
 }

@@ -40,6 +40,12 @@ enum FlowDocuments {
         "edges": [edge("ChatInput-1", "ChatInput", to: "Upper-1"), edge("Upper-1", "Upper", to: "ChatOutput-1")],
     ]
 
+    /// ChatInput → Sleep (60 s, polling cancellation) → ChatOutput.
+    static let sleepy: JSONValue = [
+        "nodes": [node("ChatInput-1", "ChatInput"), node("Sleep-1", "Sleep", fields: [("milliseconds", 60000)]), node("ChatOutput-1", "ChatOutput")],
+        "edges": [edge("ChatInput-1", "ChatInput", to: "Sleep-1"), edge("Sleep-1", "Sleep", to: "ChatOutput-1")],
+    ]
+
     /// ChatInput → Fail → ChatOutput: builds, then fails at run time.
     static let failing: JSONValue = [
         "nodes": [node("ChatInput-1", "ChatInput"), node("Fail-1", "Fail"), node("ChatOutput-1", "ChatOutput")],

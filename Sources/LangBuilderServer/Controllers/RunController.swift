@@ -13,9 +13,13 @@ struct RunController {
     let storage: any StorageDriver
     let registry: RegistryHolder
     let credentials: CredentialCipher
+    let activeRuns: ActiveRuns
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("run/{flow}", use: run)
+        group.get("monitor/job_queue") { _, _ in
+            Response.json(["backend": "memory", "active_jobs": .int(activeRuns.count)])
+        }
     }
 
     /// Langflow's `SimplifiedAPIRequest`, flat or embedded as `{"input_request": {...}}`.
@@ -112,16 +116,18 @@ struct RunController {
             flowID: record.id.lowercased, sessionID: payload.sessionID, userID: user.id.lowercased, inputValue: payload.inputValue,
             variables: { variables[$0] }, logger: context.logger)
         let run = FlowRunner().start(plan, options: options)
-        return stream ? streamed(run) : try await answered(run, payload: payload)
+        return stream ? streamed(run, requestBody: request.body) : try await answered(run, payload: payload)
     }
 
     /// Waits for the run and answers its result; a failed run is 500 with Langflow's JSON-in-a-string detail.
     private func answered(_ run: FlowRun, payload: RunRequest) async throws -> Response {
         do {
-            let result = try await withTaskCancellationHandler {
-                try await run.result()
-            } onCancel: {
-                run.cancel()
+            let result = try await activeRuns.tracking(run) {
+                try await withTaskCancellationHandler {
+                    try await run.result()
+                } onCancel: {
+                    run.cancel()
+                }
             }
             return Response.json(result.langflowResponse(outputType: payload.outputType, outputComponent: payload.outputComponent))
         } catch let error as RunError {
@@ -132,21 +138,28 @@ struct RunController {
         }
     }
 
-    /// Streams the run's events as they happen; a client that goes away cancels the run.
-    private func streamed(_ run: FlowRun) -> Response {
-        let body = ResponseBody { writer in
-            try await withTaskCancellationHandler {
-                do {
-                    for await event in run.events {
-                        try await writer.write(ByteBuffer(string: event.langflowLine))
+    /// Streams the run's events as they happen; a client that goes away cancels the run, noticed when the
+    /// connection's inbound side closes (even while no event is being written) or when a write fails.
+    private func streamed(_ run: FlowRun, requestBody: RequestBody) -> Response {
+        let body = ResponseBody { [activeRuns] writer in
+            try await activeRuns.tracking(run) {
+                try await requestBody.consumeWithInboundCloseHandler { _ in
+                    try await withTaskCancellationHandler {
+                        do {
+                            for await event in run.events {
+                                try await writer.write(ByteBuffer(string: event.langflowLine))
+                            }
+                            try await writer.finish(nil)
+                        } catch {
+                            run.cancel()
+                            throw error
+                        }
+                    } onCancel: {
+                        run.cancel()
                     }
-                    try await writer.finish(nil)
-                } catch {
+                } onInboundClosed: {
                     run.cancel()
-                    throw error
                 }
-            } onCancel: {
-                run.cancel()
             }
         }
         return Response(status: .ok, headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"], body: body)
