@@ -93,6 +93,9 @@ let package = Package(
             name: "LangBuilderServer",
             dependencies: [
                 "LangBuilderCore",
+                "LangBuilderStorage",
+                "LangBuilderAuth",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -109,6 +112,9 @@ let package = Package(
             dependencies: [
                 "LangBuilderCore",
                 "LangBuilderServer",
+                "LangBuilderStorage",
+                "LangBuilderStorageSQLite",
+                "LangBuilderAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -171,6 +177,7 @@ let package = Package(
             name: "LangBuilderServerTests",
             dependencies: [
                 "LangBuilderServer", "LangBuilderCore", "LangBuilderTesting",
+                "LangBuilderStorage", "LangBuilderStorageSQLite", "LangBuilderAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,19 +1,25 @@
 public import Hummingbird
 import LangBuilderCore
+public import LangBuilderStorage
 public import Logging
 
-/// Builds the LangBuilder HTTP application: routes, middleware, settings.
+/// Builds the LangBuilder HTTP application: routes, middleware, settings, over the given storage.
 ///
 /// ```swift
-/// let app = buildApplication(settings: ServerSettings(port: 7860), registry: RegistryHolder(registry))
+/// let app = buildApplication(
+///     settings: ServerSettings(port: 7860), storage: SQLiteStorageDriver(path: file),
+///     registry: RegistryHolder(registry), auth: await AuthServices(secrets: secrets, configuration: configuration))
 /// try await app.runService()
 /// ```
 public func buildApplication(
     settings: ServerSettings,
+    storage: some StorageDriver,
     registry: RegistryHolder,
+    auth: AuthServices,
+    activeRuns: ActiveRuns = ActiveRuns(),
     logger: Logger = Logger(label: "langbuilder.server")
-) -> some ApplicationProtocol {
-    let router = buildRouter(settings: settings, registry: registry)
+) -> Application<RouterResponder<AppRequestContext>> {
+    let router = buildRouter(settings: settings, storage: storage, registry: registry, auth: auth, activeRuns: activeRuns)
     return Application(
         router: router,
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "LangBuilder"),
@@ -22,12 +28,25 @@ public func buildApplication(
 }
 
 /// The router of the application, for tests and for embedding.
-public func buildRouter(settings: ServerSettings, registry: RegistryHolder) -> Router<AppRequestContext> {
+public func buildRouter(
+    settings: ServerSettings, storage: some StorageDriver, registry: RegistryHolder, auth: AuthServices,
+    activeRuns: ActiveRuns = ActiveRuns()
+) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: BodyLimitMiddleware(limit: settings.maxBodySize))
     HealthController<AppRequestContext>(settings: settings).addRoutes(to: router)
-    RegistryController<AppRequestContext>(registry: registry).addRoutes(to: router)
+    AuthController(storage: storage, auth: auth).addRoutes(to: router)
+    UserController(storage: storage, auth: auth).addPublicRoutes(to: router)
+
+    let authenticated = router.group("api/v1")
+        .add(middleware: AuthenticationMiddleware(authenticator: Authenticator(storage: storage, tokens: auth.tokens)))
+    RegistryController<AppRequestContext>(registry: registry).addRoutes(to: authenticated)
+    UserController(storage: storage, auth: auth).addRoutes(to: authenticated)
+    APIKeyController(storage: storage).addRoutes(to: authenticated)
+    FlowController(storage: storage).addRoutes(to: authenticated)
+    RunController(storage: storage, registry: registry, credentials: auth.credentials, activeRuns: activeRuns).addRoutes(to: authenticated)
+    VariableController(storage: storage, credentials: auth.credentials).addRoutes(to: authenticated)
     return router
 }

@@ -9,14 +9,10 @@ import Testing
 
 /// The server's probes, registry and error shapes, over HTTP against the real router.
 @Suite struct ServerTests {
-    private func registry() throws -> RegistryHolder {
-        var registry = ComponentRegistry()
-        try registry.add(try BundleLoader().load(file: try BundleFixtures.engineTestBundle()))
-        return RegistryHolder(registry)
-    }
-
-    private func app(maxBodySize: Int = 1024) throws -> some ApplicationProtocol {
-        buildApplication(settings: ServerSettings(maxBodySize: maxBodySize, version: "9.9.9"), registry: try registry())
+    private func app(maxBodySize: Int = 1024) async throws -> some ApplicationProtocol {
+        var server = try await TestServer()
+        server.settings = ServerSettings(maxBodySize: maxBodySize, version: "9.9.9")
+        return server.app()
     }
 
     private func json(_ buffer: ByteBuffer) throws -> JSONValue {
@@ -47,8 +43,14 @@ import Testing
     }
 
     @Test func servesTheRegistryInLangflowsShapeWithAnEntityTag() async throws {
-        try await app().test(.router) { client in
-            let etag = try await client.execute(uri: "/api/v1/all", method: .get) { response -> String in
+        let server = try await TestServer()
+        let auth = HTTPFields.bearer(try await server.accessToken(for: "bob"))
+        try await server.app().test(.router) { client in
+            try await client.execute(uri: "/api/v1/all", method: .get) { response in
+                #expect(response.status == .forbidden)
+                #expect(response.body.json() == ["detail": "No authentication credentials provided"])
+            }
+            let etag = try await client.execute(uri: "/api/v1/all", method: .get, headers: auth) { response -> String in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "application/json")
                 let catalog = try json(response.body)
@@ -56,11 +58,11 @@ import Testing
                 #expect(catalog["flow_controls"]?["Loop"]?["outputs"]?.arrayValue?.first?["allows_loop"] == true)
                 return try #require(response.headers[.eTag])
             }
-            try await client.execute(uri: "/api/v1/all", method: .get, headers: [.ifNoneMatch: etag]) { response in
+            try await client.execute(uri: "/api/v1/all", method: .get, headers: auth + [.ifNoneMatch: etag]) { response in
                 #expect(response.status == .notModified)
                 #expect(response.body.readableBytes == 0)
             }
-            try await client.execute(uri: "/api/v1/all", method: .get, headers: [.ifNoneMatch: "\"stale\""]) { response in
+            try await client.execute(uri: "/api/v1/all", method: .get, headers: auth + [.ifNoneMatch: "\"stale\""]) { response in
                 #expect(response.status == .ok)
             }
         }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import LangBuilderCore
+import LangBuilderStorage
 
 /// Answers every error as Langflow does: a JSON body `{"detail": ...}` with the error's status.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -10,6 +11,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return error.response()
+        } catch let error as StorageError {
+            return Self.answer(for: error, logger: context.logger).response()
         } catch let error as HTTPError {
             let detail = error.body ?? error.status.reasonPhrase
             return APIError(error.status, detail: .string(detail), headers: error.headers).response()
@@ -18,6 +21,23 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             context.logger.error("unhandled error: \(String(describing: error))")
             return APIError(.internalServerError, detail: .string("Internal server error")).response()
+        }
+    }
+}
+
+extension ErrorMiddleware {
+    /// What a storage failure that no controller translated means over HTTP.
+    static func answer(for error: StorageError, logger: Logger) -> APIError {
+        switch error {
+        case .notFound: return APIError(.notFound, "Not found")
+        case .duplicate(let field):
+            let name = field.replacingOccurrences(of: "_", with: " ")
+            return APIError(.badRequest, name.prefix(1).uppercased() + name.dropFirst() + " must be unique")
+        case .versionConflict: return APIError(.conflict, "The record was changed since it was read")
+        case .invalid(let reason): return APIError(.unprocessableContent, reason)
+        case .backend(let reason):
+            logger.error("storage failure: \(reason)")
+            return APIError(.internalServerError, "Internal server error")
         }
     }
 }

@@ -1,11 +1,15 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import LangBuilderAuth
 import LangBuilderCore
 import LangBuilderServer
+import LangBuilderStorage
+import LangBuilderStorageSQLite
 import Logging
 
-/// `langbuilder serve`: the REST server, with the bundles from the bundle directories loaded.
+/// `langbuilder serve`: the REST server over `<data dir>/langbuilder.db`, with the bundles from the bundle
+/// directories loaded. The composition root: the only place that picks the storage driver.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -21,21 +25,16 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var bundles: BundleOptions
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let host = self.host ?? environment["LANGBUILDER_HOST"] ?? "127.0.0.1"
-        let port: Int
-        if let explicit = self.port {
-            port = explicit
-        } else if let configured = environment["LANGBUILDER_PORT"] {
-            guard let value = Int(configured), (1...65535).contains(value) else {
-                throw CLIError("LANGBUILDER_PORT must be a port number (1-65535), found \"\(configured)\"")
-            }
-            port = value
-        } else {
-            port = 7860
+        let configuration: ServerConfiguration
+        do {
+            configuration = try ServerConfiguration.load(
+                overrides: .init(host: host, port: port, dataDirectory: bundles.dataDirectory))
+        } catch {
+            throw CLIError("\(error)")
         }
         var logger = Logger(label: "langbuilder")
-        logger.logLevel = environment["LANGBUILDER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        logger.logLevel = ProcessInfo.processInfo.environment["LANGBUILDER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        for warning in configuration.warnings { logger.warning("\(warning)") }
 
         let started = Date()
         let scan = BundleLoader().scan(directories: bundles.searchPath)
@@ -44,8 +43,33 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info(
             "loaded \(registry.bundles.count) bundles, \(registry.components.count) components from \(bundles.searchPath.joined(separator: ", ")) in \(Int(Date().timeIntervalSince(started) * 1000)) ms")
 
+        // The secret store creates the data directory (mode 0700) on first start.
+        let secrets = try SecretStore(dataDirectory: configuration.dataDirectory)
+        let storage = try SQLiteStorageDriver(path: configuration.dataDirectory + "/langbuilder.db")
+        let auth = await AuthServices(secrets: secrets, configuration: configuration)
+        let outcome = try await SuperuserBootstrap.run(
+            storage: storage, name: configuration.superuserName, password: configuration.superuserPassword, hasher: auth.passwords)
+        switch outcome {
+        case .existing: break
+        case .created: logger.info("created the superuser \(configuration.superuserName)")
+        case .createdWithGeneratedPassword(let password):
+            // Printed once, on the terminal only: it is never logged or stored in clear.
+            // Written unbuffered, so it shows at once even when stdout is a file.
+            FileHandle.standardOutput.write(Data((
+                "Created the superuser \"\(configuration.superuserName)\" with the password: \(password)\n"
+                    + "Set LANGBUILDER_SUPERUSER_PASSWORD to choose it yourself; this password is not shown again.\n").utf8))
+        }
+        logger.info("auto-login is \(configuration.autoLogin ? "on" : "off")")
+
         let app = buildApplication(
-            settings: ServerSettings(host: host, port: port), registry: RegistryHolder(registry), logger: logger)
-        try await app.runService()
+            settings: ServerSettings(host: configuration.host, port: configuration.port, maxBodySize: configuration.maxBodySize),
+            storage: storage, registry: RegistryHolder(registry), auth: auth, logger: logger)
+        do {
+            try await app.runService()
+        } catch {
+            try? await storage.close()
+            throw error
+        }
+        try await storage.close()
     }
 }
