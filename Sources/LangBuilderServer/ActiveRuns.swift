@@ -1,26 +1,49 @@
 import Foundation
+import HTTPTypes
 import LangBuilderCore
 import Synchronization
 
-/// The runs in progress, so they can be counted (`/monitor/job_queue`) and cancelled together at shutdown.
+/// The runs in progress, so they can be counted (`/monitor/job_queue`) and stopped together at shutdown.
+///
+/// Once ``beginDraining()`` was called (the server is shutting down) new runs are refused with 503.
 public final class ActiveRuns: Sendable {
-    private let runs = Mutex<[UUID: FlowRun]>([:])
+    private struct State {
+        var runs: [UUID: FlowRun] = [:]
+        var draining = false
+    }
+    private let state = Mutex(State())
 
     public init() {}
 
     /// How many runs are in progress.
-    public var count: Int { runs.withLock { $0.count } }
+    public var count: Int { state.withLock { $0.runs.count } }
+
+    /// Whether the server is shutting down and refuses new runs.
+    public var isDraining: Bool { state.withLock { $0.draining } }
+
+    /// Refuses new runs from now on (503); runs in progress go on.
+    public func beginDraining() {
+        state.withLock { $0.draining = true }
+    }
 
     /// Cancels every run in progress.
     public func cancelAll() {
-        for run in runs.withLock({ Array($0.values) }) { run.cancel() }
+        for run in state.withLock({ Array($0.runs.values) }) { run.cancel() }
     }
 
-    /// Tracks `run` until `body` returns.
-    func tracking<T>(_ run: FlowRun, _ body: () async throws -> T) async rethrows -> T {
+    /// Tracks `run` until `body` returns; while draining, cancels `run` and throws 503 instead.
+    func tracking<T>(_ run: FlowRun, _ body: () async throws -> T) async throws -> T {
         let id = UUID()
-        runs.withLock { $0[id] = run }
-        defer { runs.withLock { $0[id] = nil } }
+        let accepted = state.withLock { state -> Bool in
+            guard !state.draining else { return false }
+            state.runs[id] = run
+            return true
+        }
+        guard accepted else {
+            run.cancel()
+            throw APIError(.serviceUnavailable, "The server is shutting down and accepts no new runs")
+        }
+        defer { state.withLock { $0.runs[id] = nil } }
         return try await body()
     }
 }

@@ -37,6 +37,7 @@ public func buildRouter(
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: BodyLimitMiddleware(limit: settings.maxBodySize))
     HealthController<AppRequestContext>(settings: settings).addRoutes(to: router)
+    DocumentationController<AppRequestContext>(settings: settings).addRoutes(to: router)
     AuthController(storage: storage, auth: auth).addRoutes(to: router)
     UserController(storage: storage, auth: auth).addPublicRoutes(to: router)
 

@@ -68,6 +68,7 @@ extension ServerConfiguration {
         case newUserIsActive = "LANGBUILDER_NEW_USER_IS_ACTIVE"
         case accessTokenExpireSeconds = "LANGBUILDER_ACCESS_TOKEN_EXPIRE_SECONDS"
         case refreshTokenExpireSeconds = "LANGBUILDER_REFRESH_TOKEN_EXPIRE_SECONDS"
+        case shutdownGraceSeconds = "LANGBUILDER_SHUTDOWN_GRACE_SECONDS"
     }
 
     static let maximumUploadMegabytes = 1024 * 1024
@@ -142,6 +143,12 @@ extension ServerConfiguration {
         }
         if let lifetime = try value(.refreshTokenExpireSeconds, parseLifetime, expected: lifetimeExpectation) {
             configuration.refreshTokenLifetime = lifetime
+        }
+        if let seconds = try value(
+            .shutdownGraceSeconds, { Int($0).flatMap { (0...3600).contains($0) ? $0 : nil } },
+            expected: "a whole number of seconds from 0 to 3600")
+        {
+            configuration.shutdownGrace = .seconds(seconds)
         }
 
         try configuration.apply(overrides)

@@ -20,6 +20,7 @@ public import Foundation
 /// | ``newUserIsActive`` | `LANGBUILDER_NEW_USER_IS_ACTIVE` | `false` |
 /// | ``accessTokenLifetime`` | `LANGBUILDER_ACCESS_TOKEN_EXPIRE_SECONDS` | 3600 s |
 /// | ``refreshTokenLifetime`` | `LANGBUILDER_REFRESH_TOKEN_EXPIRE_SECONDS` | 7 days |
+/// | ``shutdownGrace`` | `LANGBUILDER_SHUTDOWN_GRACE_SECONDS` | 10 s |
 ///
 /// Auto-login makes every visitor the superuser, so unless it is set explicitly it follows the host: on for a
 /// loopback address, off for anything else.
@@ -49,6 +50,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var newUserIsActive: Bool
     public var accessTokenLifetime: Duration
     public var refreshTokenLifetime: Duration
+    /// How long runs in progress may go on after SIGTERM/SIGINT before they are cancelled.
+    public var shutdownGrace: Duration = .seconds(10)
 
     public static let defaultHost = "127.0.0.1"
     public static let defaultPort = 7860
@@ -115,6 +118,7 @@ extension ServerConfiguration: CustomStringConvertible {
         return "ServerConfiguration(host: \(host), port: \(port), dataDirectory: \(dataDirectory), "
             + "bundlesDirectories: \(bundlesDirectories), maxBodySize: \(maxBodySize), autoLogin: \(autoLogin), "
             + "superuserName: \(superuserName), superuserPassword: \(password), newUserIsActive: \(newUserIsActive), "
-            + "accessTokenLifetime: \(accessTokenLifetime), refreshTokenLifetime: \(refreshTokenLifetime))"
+            + "accessTokenLifetime: \(accessTokenLifetime), refreshTokenLifetime: \(refreshTokenLifetime), "
+            + "shutdownGrace: \(shutdownGrace))"
     }
 }

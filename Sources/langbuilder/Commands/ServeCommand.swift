@@ -7,6 +7,7 @@ import LangBuilderServer
 import LangBuilderStorage
 import LangBuilderStorageSQLite
 import Logging
+import ServiceLifecycle
 
 /// `langbuilder serve`: the REST server over `<data dir>/langbuilder.db`, with the bundles from the bundle
 /// directories loaded. The composition root: the only place that picks the storage driver.
@@ -61,15 +62,20 @@ struct ServeCommand: AsyncParsableCommand {
         }
         logger.info("auto-login is \(configuration.autoLogin ? "on" : "off")")
 
+        let activeRuns = ActiveRuns()
         let app = buildApplication(
             settings: ServerSettings(host: configuration.host, port: configuration.port, maxBodySize: configuration.maxBodySize),
-            storage: storage, registry: RegistryHolder(registry), auth: auth, logger: logger)
+            storage: storage, registry: RegistryHolder(registry), auth: auth, activeRuns: activeRuns, logger: logger)
+        // SIGTERM/SIGINT: runs in progress get the grace period, then are cancelled; then the HTTP server stops;
+        // then the storage is closed.
+        let services = serverServiceGroup(app: app, activeRuns: activeRuns, drainGrace: configuration.shutdownGrace, logger: logger)
         do {
-            try await app.runService()
+            try await services.run()
         } catch {
             try? await storage.close()
             throw error
         }
         try await storage.close()
+        logger.info("stopped")
     }
 }

@@ -66,18 +66,19 @@ import Testing
             "LANGBUILDER_NEW_USER_IS_ACTIVE": "YES",
             "LANGBUILDER_ACCESS_TOKEN_EXPIRE_SECONDS": "60",
             "LANGBUILDER_REFRESH_TOKEN_EXPIRE_SECONDS": "120",
+            "LANGBUILDER_SHUTDOWN_GRACE_SECONDS": "3",
             "UNRELATED": "ignored",
         ]) { $1 }
 
         let configuration = try ServerConfiguration.load(environment: environment, environmentFile: .none)
 
-        #expect(
-            configuration
-                == ServerConfiguration(
-                    host: "::1", port: 0, dataDirectory: "/home/ada/lb-data",
-                    bundlesDirectories: ["/opt/bundles", "/home/ada/bundles"], maxBodySize: 5 * 1024 * 1024,
-                    autoLogin: false, superuserName: "admin", superuserPassword: "hunter2", newUserIsActive: true,
-                    accessTokenLifetime: .seconds(60), refreshTokenLifetime: .seconds(120)))
+        var expected = ServerConfiguration(
+            host: "::1", port: 0, dataDirectory: "/home/ada/lb-data",
+            bundlesDirectories: ["/opt/bundles", "/home/ada/bundles"], maxBodySize: 5 * 1024 * 1024,
+            autoLogin: false, superuserName: "admin", superuserPassword: "hunter2", newUserIsActive: true,
+            accessTokenLifetime: .seconds(60), refreshTokenLifetime: .seconds(120))
+        expected.shutdownGrace = .seconds(3)
+        #expect(configuration == expected)
     }
 
     @Test func emptyValuesCountAsUnset() throws {
@@ -279,7 +280,7 @@ import Testing
     }
 
     @Test func listsTheVariablesItReads() {
-        #expect(ServerConfiguration.environmentVariables.count == 11)
+        #expect(ServerConfiguration.environmentVariables.count == 12)
         #expect(ServerConfiguration.environmentVariables.allSatisfy { $0.hasPrefix("LANGBUILDER_") })
     }
 

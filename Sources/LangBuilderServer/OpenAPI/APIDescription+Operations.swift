@@ -1,0 +1,179 @@
+import LangBuilderCore
+
+extension APIDescription {
+    typealias Parameter = APIOperation.Parameter
+
+    private static let error = reference("Error")
+    private static let ok = "Success"
+    private static let notFound: (Int, String, JSONValue?) = (404, "Not found, or not yours", reference("Error"))
+    private static let paging: [Parameter] = [
+        Parameter(name: "page", type: "integer", description: "Page number, from 1"),
+        Parameter(name: "size", type: "integer", description: "Items per page"),
+    ]
+
+    /// Every documented route. A test checks this list against the router.
+    static let operations: [APIOperation] = probes + auth + users + apiKeys + flows + registry + runs + variables + documentation
+
+    static let probes: [APIOperation] = [
+        APIOperation(method: "get", path: "/health", tag: "Health", summary: "Liveness probe", access: .open,
+                     responses: [(200, "The server is up", ["type": "object", "properties": ["status": ["type": "string"]]])]),
+        APIOperation(method: "get", path: "/health_check", tag: "Health", summary: "Readiness probe (Langflow's shape)", access: .open,
+                     responses: [(200, "Ready", object)]),
+        APIOperation(method: "get", path: "/api/v1/version", tag: "Health", summary: "Server version", access: .open,
+                     responses: [(200, ok, ["type": "object", "properties": [
+                        "version": ["type": "string"], "main_version": ["type": "string"], "package": ["type": "string"]]])]),
+        APIOperation(method: "get", path: "/api/v1/config", tag: "Health", summary: "Public configuration (upload limit, feature flags)", access: .open,
+                     responses: [(200, ok, object)]),
+    ]
+
+    static let auth: [APIOperation] = [
+        APIOperation(method: "post", path: "/api/v1/login", tag: "Login", summary: "Log in with a user name and password", access: .open,
+                     body: .form(fields: ["username", "password"], description: "Form-encoded credentials"),
+                     responses: [(200, "Tokens; also set as the access_token_lf and refresh_token_lf cookies", reference("Token")),
+                                 (401, "Incorrect username or password", error)]),
+        APIOperation(method: "get", path: "/api/v1/auto_login", tag: "Login", summary: "Superuser tokens without a password (loopback only by default)", access: .open,
+                     responses: [(200, "Tokens", reference("Token")), (403, "Auto login is disabled", error)]),
+        APIOperation(method: "post", path: "/api/v1/refresh", tag: "Login", summary: "New tokens from the refresh_token_lf cookie", access: .open,
+                     responses: [(200, "Tokens", reference("Token")), (401, "Invalid refresh token", error)]),
+        APIOperation(method: "post", path: "/api/v1/logout", tag: "Login", summary: "Clear the token cookies", access: .open,
+                     responses: [(200, "Logout successful", object)]),
+    ]
+
+    static let users: [APIOperation] = [
+        APIOperation(method: "post", path: "/api/v1/users", tag: "Users", summary: "Sign up (inactive until the superuser activates the user)", access: .open,
+                     body: .json(["type": "object", "required": ["username", "password"], "properties": [
+                        "username": ["type": "string"], "password": ["type": "string"]]], description: "The new user"),
+                     responses: [(201, "The new user", reference("User")), (400, "User name taken", error)]),
+        APIOperation(method: "get", path: "/api/v1/users/whoami", tag: "Users", summary: "The current user", access: .user,
+                     responses: [(200, ok, reference("User"))]),
+        APIOperation(method: "get", path: "/api/v1/users", tag: "Users", summary: "All users", access: .superuser,
+                     query: [Parameter(name: "skip", type: "integer", description: "Offset"), Parameter(name: "limit", type: "integer", description: "Count")],
+                     responses: [(200, ok, ["type": "object", "properties": ["total_count": ["type": "integer"], "users": array(of: reference("User"))]])]),
+        APIOperation(method: "patch", path: "/api/v1/users/{id}", tag: "Users", summary: "Update a user (self: profile and password; superuser: also is_active, is_superuser)", access: .user,
+                     body: .json(object, description: "Fields to change"),
+                     responses: [(200, ok, reference("User")), notFound]),
+        APIOperation(method: "delete", path: "/api/v1/users/{id}", tag: "Users", summary: "Delete a user", access: .superuser,
+                     responses: [(200, "User deleted", object), notFound]),
+    ]
+
+    static let apiKeys: [APIOperation] = [
+        APIOperation(method: "get", path: "/api/v1/api_key", tag: "API keys", summary: "The user's API keys, masked", access: .user,
+                     responses: [(200, ok, ["type": "object", "properties": [
+                        "total_count": ["type": "integer"], "user_id": ["type": "string"], "api_keys": array(of: reference("APIKey"))]])]),
+        APIOperation(method: "post", path: "/api/v1/api_key", tag: "API keys", summary: "Create an API key (the full sk-... key is shown only here)", access: .user,
+                     body: .json(["type": "object", "properties": ["name": ["type": "string"]]], description: "The key's name"),
+                     responses: [(200, "The new key, in full", reference("APIKey"))]),
+        APIOperation(method: "delete", path: "/api/v1/api_key/{id}", tag: "API keys", summary: "Delete an API key", access: .user,
+                     responses: [(200, "API Key deleted", object), notFound]),
+    ]
+
+    static let flows: [APIOperation] = [
+        APIOperation(method: "post", path: "/api/v1/flows", tag: "Flows", summary: "Create a flow (a taken name gets a \" (1)\" suffix)", access: .user,
+                     body: .json(reference("FlowCreate"), description: "The flow"),
+                     responses: [(201, "The new flow", reference("FlowRead"))]),
+        APIOperation(method: "get", path: "/api/v1/flows", tag: "Flows", summary: "List flows", access: .user,
+                     query: [
+                        Parameter(name: "get_all", type: "boolean", description: "true (default): an array; false: a page object"),
+                        Parameter(name: "header_flows", type: "boolean", description: "Headers only, without data"),
+                        Parameter(name: "remove_example_flows", type: "boolean", description: "Leave out the example flows"),
+                        Parameter(name: "components_only", type: "boolean", description: "Only flows saved as components"),
+                        Parameter(name: "folder_id", type: "string", description: "Only this project's flows"),
+                        Parameter(name: "flow_type", type: "string", description: "Only this flow type"),
+                     ] + paging,
+                     responses: [(200, "An array of flows, or a page object", ["oneOf": [array(of: reference("FlowRead")), reference("FlowPage")]])]),
+        APIOperation(method: "get", path: "/api/v1/flows/{id}", tag: "Flows", summary: "One flow", access: .user,
+                     responses: [(200, ok, reference("FlowRead")), notFound]),
+        APIOperation(method: "patch", path: "/api/v1/flows/{id}", tag: "Flows", summary: "Update a flow; If-Match: \"<version_token>\" makes a stale write 409", access: .user,
+                     body: .json(reference("FlowCreate"), description: "Fields to change"),
+                     responses: [(200, ok, reference("FlowRead")), notFound, (409, "flow_version_conflict", error)]),
+        APIOperation(method: "put", path: "/api/v1/flows/{id}", tag: "Flows", summary: "Create or replace a flow", access: .user,
+                     body: .json(reference("FlowCreate"), description: "The flow"),
+                     responses: [(200, "Replaced", reference("FlowRead")), (201, "Created", reference("FlowRead")), (409, "flow_version_conflict", error)]),
+        APIOperation(method: "delete", path: "/api/v1/flows/{id}", tag: "Flows", summary: "Delete a flow", access: .user,
+                     responses: [(200, "Flow deleted successfully", object), notFound]),
+        APIOperation(method: "delete", path: "/api/v1/flows", tag: "Flows", summary: "Delete several flows", access: .user,
+                     body: .json(array(of: ["type": "string"]), description: "Flow ids"),
+                     responses: [(200, "How many were deleted", ["type": "object", "properties": ["deleted": ["type": "integer"]]])]),
+        APIOperation(method: "get", path: "/api/v1/flows/{id}/version-state", tag: "Flows", summary: "The flow's current version token", access: .user,
+                     responses: [(200, ok, object), notFound]),
+    ]
+
+    static let registry: [APIOperation] = [
+        APIOperation(method: "get", path: "/api/v1/all", tag: "Registry", summary: "Every component of the loaded bundles, in Langflow's shape (ETag, If-None-Match → 304)", access: .user,
+                     responses: [(200, "Components by category", object), (304, "Not modified", nil)]),
+    ]
+
+    static let runs: [APIOperation] = [
+        APIOperation(method: "post", path: "/api/v1/run/{flow_id_or_name}", tag: "Run", summary: "Run a flow by id or endpoint name", access: .apiKey,
+                     query: [Parameter(name: "stream", type: "boolean", description: "Stream the run's events as text/event-stream: one JSON object and a blank line each")],
+                     body: .json(reference("RunRequest"), description: "Input, tweaks, session"),
+                     responses: [(200, "The run's outputs, or the event stream", reference("RunResponse")), notFound,
+                                 (500, "The run failed", error), (503, "The server is shutting down", error)]),
+        APIOperation(method: "get", path: "/api/v1/monitor/job_queue", tag: "Monitor", summary: "Runs in progress", access: .user,
+                     responses: [(200, ok, ["type": "object", "properties": ["backend": ["type": "string"], "active_jobs": ["type": "integer"]]])]),
+    ]
+
+    static let variables: [APIOperation] = [
+        APIOperation(method: "get", path: "/api/v1/variables", tag: "Variables", summary: "The user's variables (Credential values are never returned)", access: .user,
+                     responses: [(200, ok, array(of: reference("Variable")))]),
+        APIOperation(method: "post", path: "/api/v1/variables", tag: "Variables", summary: "Create a variable (Credential values are encrypted at rest)", access: .user,
+                     body: .json(["type": "object", "required": ["name", "value"], "properties": [
+                        "name": ["type": "string"], "value": ["type": "string"], "type": ["type": "string", "enum": ["Generic", "Credential"]],
+                        "default_fields": array(of: ["type": "string"])]], description: "The variable"),
+                     responses: [(201, "The variable", reference("Variable")), (400, "Name taken or empty value", error)]),
+        APIOperation(method: "patch", path: "/api/v1/variables/{id}", tag: "Variables", summary: "Update a variable", access: .user,
+                     body: .json(object, description: "Fields to change"),
+                     responses: [(200, ok, reference("Variable")), notFound]),
+        APIOperation(method: "delete", path: "/api/v1/variables/{id}", tag: "Variables", summary: "Delete a variable", access: .user,
+                     responses: [(204, "Deleted", nil), notFound]),
+    ]
+
+    static let documentation: [APIOperation] = [
+        APIOperation(method: "get", path: "/openapi.json", tag: "Documentation", summary: "This document", access: .open,
+                     responses: [(200, "OpenAPI 3.1", object)]),
+        APIOperation(method: "get", path: "/docs", tag: "Documentation", summary: "This document, rendered", access: .open,
+                     responses: [(200, "HTML", nil)]),
+    ]
+
+    /// Shared schemas.
+    static let schemas: JSONObject = {
+        var schemas = JSONObject()
+        schemas["Error"] = ["type": "object", "required": ["detail"], "properties": ["detail": ["description": "A message, or an object with details"]]]
+        schemas["Token"] = ["type": "object", "properties": [
+            "access_token": ["type": "string"], "refresh_token": ["type": "string"], "token_type": ["type": "string"]]]
+        schemas["User"] = ["type": "object", "properties": [
+            "id": ["type": "string", "format": "uuid"], "username": ["type": "string"], "profile_image": ["type": ["string", "null"]],
+            "is_active": ["type": "boolean"], "is_superuser": ["type": "boolean"], "create_at": ["type": "string"],
+            "updated_at": ["type": "string"], "last_login_at": ["type": ["string", "null"]]]]
+        schemas["APIKey"] = ["type": "object", "properties": [
+            "id": ["type": "string", "format": "uuid"], "name": ["type": "string"], "api_key": ["type": "string"],
+            "created_at": ["type": "string"], "last_used_at": ["type": ["string", "null"]], "total_uses": ["type": "integer"],
+            "is_active": ["type": "boolean"], "user_id": ["type": "string"]]]
+        schemas["FlowData"] = ["type": "object", "description": "Langflow's graph: nodes, edges, viewport", "properties": [
+            "nodes": ["type": "array", "items": ["type": "object"]], "edges": ["type": "array", "items": ["type": "object"]],
+            "viewport": ["type": "object"]]]
+        schemas["FlowCreate"] = ["type": "object", "properties": [
+            "name": ["type": "string"], "description": ["type": ["string", "null"]], "data": reference("FlowData"),
+            "folder_id": ["type": ["string", "null"]], "endpoint_name": ["type": ["string", "null"]],
+            "is_component": ["type": "boolean"], "locked": ["type": "boolean"], "mcp_enabled": ["type": "boolean"],
+            "webhook": ["type": "boolean"], "tags": ["type": "array", "items": ["type": "string"]],
+            "access_type": ["type": "string", "enum": ["PRIVATE", "PUBLIC"]]]]
+        schemas["FlowRead"] = ["allOf": [reference("FlowCreate"), ["type": "object", "properties": [
+            "id": ["type": "string", "format": "uuid"], "user_id": ["type": ["string", "null"]], "updated_at": ["type": "string"],
+            "version_token": ["type": "string"]]]]]
+        schemas["FlowPage"] = ["type": "object", "properties": [
+            "items": ["type": "array", "items": reference("FlowRead")], "total": ["type": "integer"],
+            "page": ["type": "integer"], "size": ["type": "integer"], "pages": ["type": "integer"]]]
+        schemas["RunRequest"] = ["type": "object", "properties": [
+            "input_value": ["type": ["string", "null"]], "input_type": ["type": "string", "enum": ["chat", "text", "any"]],
+            "output_type": ["type": "string", "enum": ["chat", "text", "any", "debug"]],
+            "output_component": ["type": ["string", "null"]], "tweaks": ["type": ["object", "null"]],
+            "session_id": ["type": ["string", "null"]], "stream": ["type": "boolean"]]]
+        schemas["RunResponse"] = ["type": "object", "properties": [
+            "session_id": ["type": "string"], "outputs": ["type": "array", "items": ["type": "object"]]]]
+        schemas["Variable"] = ["type": "object", "properties": [
+            "id": ["type": "string", "format": "uuid"], "name": ["type": "string"], "type": ["type": "string"],
+            "value": ["type": ["string", "null"]], "has_value": ["type": "boolean"], "default_fields": ["type": "array", "items": ["type": "string"]]]]
+        return schemas
+    }()
+}

@@ -1,0 +1,180 @@
+import Foundation
+import LangBuilderTesting
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `langbuilder serve` as a real process: it starts on a fresh data directory, serves runs, stops cleanly on
+/// SIGTERM (a run in progress is cancelled and its stream ends with events, not a cut connection), and a restart
+/// on the same data directory finds everything it stored.
+@Suite(.serialized) struct ServeCommandTests {
+    /// A `langbuilder serve` child process with its output in a file.
+    final class ServerProcess {
+        let process = Process()
+        let port: Int
+        let log: URL
+
+        init(dataDirectory: URL, bundlesDirectory: String, port: Int) throws {
+            self.port = port
+            log = dataDirectory.deletingLastPathComponent().appendingPathComponent("serve-\(UUID().uuidString).log")
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            let output = try FileHandle(forWritingTo: log)
+            process.executableURL = URL(fileURLWithPath: BuiltProducts.path("langbuilder"))
+            process.arguments = ["serve", "--port", String(port), "--data-dir", dataDirectory.path, "--bundles-dir", bundlesDirectory]
+            process.environment = ProcessInfo.processInfo.environment.merging([
+                "LANGBUILDER_BUNDLES_PATH": "", "LANGBUILDER_SUPERUSER_PASSWORD": "e2e-password",
+                "LANGBUILDER_SHUTDOWN_GRACE_SECONDS": "1",
+            ]) { _, new in new }
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+        }
+
+        var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+        var base: String { "http://127.0.0.1:\(port)" }
+
+        /// Waits until `/health` answers 200.
+        func waitUntilHealthy() async throws {
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline {
+                guard process.isRunning else { throw BundleFixtures.FixtureError("the server exited:\n\(output)") }
+                if (try? ServeCommandTests.curl(["\(base)/health"]))?.status == 200 { return }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            throw BundleFixtures.FixtureError("the server did not become healthy:\n\(output)")
+        }
+
+        /// Sends SIGTERM and waits for the exit status.
+        func terminate(timeout: TimeInterval = 30) async throws -> Int32 {
+            kill(process.processIdentifier, SIGTERM)
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            guard !process.isRunning else {
+                kill(process.processIdentifier, SIGKILL)
+                throw BundleFixtures.FixtureError("the server did not stop within \(timeout) s of SIGTERM:\n\(output)")
+            }
+            return process.terminationStatus
+        }
+    }
+
+    /// `curl ARGUMENTS`, answering the HTTP status (from `-w`) and the body.
+    static func curl(_ arguments: [String]) throws -> (status: Int, body: String) {
+        let result = try BundleFixtures.run("/usr/bin/env", ["curl", "-sS", "-w", "\n%{http_code}"] + arguments)
+        guard result.status == 0 else { throw BundleFixtures.FixtureError("curl \(arguments) failed: \(result.output)") }
+        var lines = result.output.split(separator: "\n", omittingEmptySubsequences: false)
+        let status = Int(lines.removeLast()) ?? -1
+        return (status, lines.joined(separator: "\n"))
+    }
+
+    /// A free TCP port on loopback.
+    static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        }
+        guard bound else { throw BundleFixtures.FixtureError("no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func json(_ text: String) throws -> [String: Any] {
+        guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw BundleFixtures.FixtureError("not a JSON object: \(text)")
+        }
+        return object
+    }
+
+    static func node(_ id: String, _ type: String, _ template: [String: Any] = [:]) -> [String: Any] {
+        var fields: [String: Any] = [:]
+        for (name, value) in template { fields[name] = ["value": value, "type": "str", "show": true] }
+        return ["id": id, "type": "genericNode", "data": ["id": id, "type": type, "node": ["template": fields]]]
+    }
+
+    static func edge(_ source: String, _ sourceType: String, to target: String) -> [String: Any] {
+        let targetType = String(target.split(separator: "-")[0])
+        return [
+            "source": source, "target": target,
+            "data": [
+                "sourceHandle": ["dataType": sourceType, "id": source, "name": "message", "output_types": ["Message"]],
+                "targetHandle": ["fieldName": "input_value", "id": target, "inputTypes": ["Message"], "type": "str", "type_name": targetType],
+            ],
+        ]
+    }
+
+    static func flowBody(name: String, endpoint: String, nodes: [[String: Any]], edges: [[String: Any]]) throws -> String {
+        let body: [String: Any] = ["name": name, "endpoint_name": endpoint, "data": ["nodes": nodes, "edges": edges]]
+        return String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
+    }
+
+    @Test func startsStopsCleanlyOnSIGTERMAndKeepsItsDataAcrossARestart() async throws {
+        let folder = try BundleFixtures.temporaryDirectory("serve")
+        let data = folder.appendingPathComponent("data")
+        let bundles = URL(fileURLWithPath: try BundleFixtures.engineTestBundle()).deletingLastPathComponent().path
+        let port = try Self.freePort()
+
+        let first = try ServerProcess(dataDirectory: data, bundlesDirectory: bundles, port: port)
+        try await first.waitUntilHealthy()
+        let login = try Self.curl(["-X", "POST", "-d", "username=langflow&password=e2e-password", "\(first.base)/api/v1/login"])
+        #expect(login.status == 200, "\(login.body)")
+        let token = try #require(try Self.json(login.body)["access_token"] as? String)
+        let auth = ["-H", "Authorization: Bearer \(token)", "-H", "Content-Type: application/json"]
+
+        let echo = try Self.flowBody(
+            name: "Echo", endpoint: "echo", nodes: [Self.node("ChatInput-1", "ChatInput"), Self.node("ChatOutput-1", "ChatOutput")],
+            edges: [Self.edge("ChatInput-1", "ChatInput", to: "ChatOutput-1")])
+        let created = try Self.curl(auth + ["-X", "POST", "-d", echo, "\(first.base)/api/v1/flows/"])
+        #expect(created.status == 201, "\(created.body)")
+        let flowID = try #require(try Self.json(created.body)["id"] as? String)
+        let sleepy = try Self.flowBody(
+            name: "Sleepy", endpoint: "sleepy",
+            nodes: [Self.node("ChatInput-1", "ChatInput"), Self.node("Sleep-1", "Sleep", ["milliseconds": 60000]), Self.node("ChatOutput-1", "ChatOutput")],
+            edges: [Self.edge("ChatInput-1", "ChatInput", to: "Sleep-1"), Self.edge("Sleep-1", "Sleep", to: "ChatOutput-1")])
+        #expect(try Self.curl(auth + ["-X", "POST", "-d", sleepy, "\(first.base)/api/v1/flows/"]).status == 201)
+
+        // A streamed run that would sleep for a minute; curl blocks, so it runs off the cooperative pool.
+        let base = first.base
+        let streamed = Task.detached { [auth] in
+            try Self.curl(auth + ["-N", "-X", "POST", "-d", #"{"input_value":"zzz"}"#, "\(base)/api/v1/run/sleepy?stream=true"])
+        }
+        var active = 0
+        let deadline = Date().addingTimeInterval(30)
+        while active == 0, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            let queue = try Self.curl(auth + ["\(first.base)/api/v1/monitor/job_queue"])
+            active = (try Self.json(queue.body)["active_jobs"] as? Int) ?? 0
+        }
+        #expect(active == 1)
+
+        let stopped = Date()
+        #expect(try await first.terminate() == 0, "\(first.output)")
+        #expect(Date().timeIntervalSince(stopped) < 20, "the 60 s run was cancelled after the 1 s grace period")
+        let stream = try await streamed.value
+        #expect(stream.status == 200)
+        #expect(stream.body.contains("\"vertices_sorted\""))
+        #expect(stream.body.contains("\"error\""), "the cancelled run ends its stream with an error event: \(stream.body)")
+        #expect(first.output.contains("cancelling 1 run(s)"), "\(first.output)")
+        #expect(first.output.contains("stopped"), "\(first.output)")
+
+        // The same data directory: no new superuser, the same password, the flows are there and run.
+        let second = try ServerProcess(dataDirectory: data, bundlesDirectory: bundles, port: port)
+        defer { if second.process.isRunning { kill(second.process.processIdentifier, SIGKILL) } }
+        try await second.waitUntilHealthy()
+        #expect(!second.output.contains("created the superuser"))
+        let again = try Self.curl(["-X", "POST", "-d", "username=langflow&password=e2e-password", "\(second.base)/api/v1/login"])
+        let token2 = try #require(try Self.json(again.body)["access_token"] as? String)
+        let auth2 = ["-H", "Authorization: Bearer \(token2)", "-H", "Content-Type: application/json"]
+        let fetched = try Self.curl(auth2 + ["\(second.base)/api/v1/flows/\(flowID)"])
+        #expect(fetched.status == 200)
+        #expect(try Self.json(fetched.body)["name"] as? String == "Echo")
+        let run = try Self.curl(auth2 + ["-X", "POST", "-d", #"{"input_value":"after restart"}"#, "\(second.base)/api/v1/run/echo"])
+        #expect(run.status == 200, "\(run.body)")
+        #expect(run.body.contains("after restart"))
+        #expect(try await second.terminate() == 0)
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LangBuilderCore
+@testable import LangBuilderServer
+import Testing
+
+/// `GET /openapi.json` and `GET /docs` (issue 4, "endpoints"): the document describes exactly the real routes.
+@Suite struct DocumentationTests {
+    /// `METHOD /path/{}` with parameter names and trailing slashes left out.
+    static func key(_ method: String, _ path: String) -> String {
+        let segments = path.split(separator: "/").map { $0.hasPrefix("{") ? "{}" : String($0) }
+        return method.uppercased() + " /" + segments.joined(separator: "/")
+    }
+
+    @Test func theDocumentListsExactlyTheRoutesOfTheRouter() async throws {
+        let server = try await TestServer()
+        let router = buildRouter(settings: server.settings, storage: server.storage, registry: server.registry, auth: server.auth)
+        let routes = Set(router.routes.map { Self.key($0.method.rawValue, $0.path.description) })
+        let documented = Set(APIDescription.operations.map { Self.key($0.method, $0.path) })
+        #expect(routes.subtracting(documented).sorted() == [], "routes missing from /openapi.json")
+        #expect(documented.subtracting(routes).sorted() == [], "documented routes that do not exist")
+        #expect(APIDescription.operations.count == documented.count, "an operation is documented twice")
+    }
+
+    @Test func servesTheDocumentAndItsPage() async throws {
+        let server = try await TestServer()
+        try await server.app().test(.router) { client in
+            try await client.execute(uri: "/openapi.json", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/json")
+                let document = response.body.json()
+                #expect(document["openapi"]?.stringValue == "3.1.0")
+                #expect(document["info"]?["version"]?.stringValue == "9.9.9")
+                let run = document["paths"]?["/api/v1/run/{flow_id_or_name}"]?["post"]
+                #expect(run?["requestBody"]?["content"]?["application/json"] != nil)
+                #expect(run?["parameters"]?[0]?["name"]?.stringValue == "flow_id_or_name")
+                #expect(document["paths"]?["/health"]?["get"]?["security"] == .array([]))
+                // Every $ref points at a schema that exists.
+                let schemas = document["components"]?["schemas"]?.objectValue
+                let references = Self.references(in: document)
+                #expect(!references.isEmpty)
+                for reference in references {
+                    #expect(schemas?[String(reference.dropFirst("#/components/schemas/".count))] != nil, "dangling \(reference)")
+                }
+            }
+            try await client.execute(uri: "/docs", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+                #expect(String(buffer: response.body).contains("/openapi.json"))
+            }
+        }
+    }
+
+    static func references(in value: JSONValue) -> [String] {
+        switch value {
+        case .object(let object):
+            var found: [String] = []
+            for (key, child) in object {
+                if key == "$ref", let text = child.stringValue { found.append(text) } else { found += references(in: child) }
+            }
+            return found
+        case .array(let array): return array.flatMap(references(in:))
+        default: return []
+        }
+    }
+}
