@@ -165,6 +165,12 @@ let package = Package(
             path: "Benchmarks/LangBuilderBenchmarks",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "langbuilder-hello-bench",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/HelloServer",
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: - Test support (shipped like HummingbirdTesting) and tests
         .target(name: "LangBuilderTesting", dependencies: ["LangBuilderStorage"], swiftSettings: swiftSettings),

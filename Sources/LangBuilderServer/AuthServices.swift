@@ -19,6 +19,8 @@ public struct AuthServices: Sendable {
     public let credentials: CredentialCipher
     /// Whether users who sign up with `POST /users/` can log in before the superuser activates them.
     public var newUserIsActive: Bool = false
+    /// Recently verified tokens and API keys, and the API key uses not yet written.
+    public let credentialCache = CredentialCache()
 
     /// - Parameter credentials: the cipher for credential variables; the default key lives only as long as the process
     ///   (for tests), a server passes the one derived from its ``SecretStore``.

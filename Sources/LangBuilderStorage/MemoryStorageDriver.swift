@@ -210,11 +210,11 @@ public actor MemoryStorageDriver: StorageDriver {
         return apiKeys.sorted(where: { $0.userID == userID }) { compare($0.createdAt, $1.createdAt) }
     }
 
-    public func recordAPIKeyUse(id: UUID, at date: Date) async throws -> APIKeyRecord {
+    public func recordAPIKeyUse(id: UUID, at date: Date, count: Int) async throws -> APIKeyRecord {
         try checkOpen()
         guard var key = apiKeys[id] else { throw StorageError.notFound }
         key.lastUsedAt = StorageTimestamp.normalized(date)
-        key.totalUses += 1
+        key.totalUses += count
         apiKeys.replace(key)
         return key
     }

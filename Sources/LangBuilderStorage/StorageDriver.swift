@@ -81,8 +81,8 @@ public protocol StorageDriver: Sendable {
     func apiKey(hashedKey: String) async throws -> APIKeyRecord?
     /// The user's keys in creation order.
     func apiKeys(userID: UUID) async throws -> [APIKeyRecord]
-    /// Sets `lastUsedAt` and adds one to `totalUses`; returns the updated key.
-    @discardableResult func recordAPIKeyUse(id: UUID, at date: Date) async throws -> APIKeyRecord
+    /// Sets `lastUsedAt` and adds `count` to `totalUses` (the server batches uses); returns the updated key.
+    @discardableResult func recordAPIKeyUse(id: UUID, at date: Date, count: Int) async throws -> APIKeyRecord
     func deleteAPIKey(id: UUID) async throws
 
     // MARK: Variables
@@ -129,6 +129,11 @@ public protocol StorageDriver: Sendable {
 
 extension StorageDriver {
     /// Writes the messages of a run (``recordRun(messages:transactions:vertexBuilds:)`` with only messages).
+    /// Sets `lastUsedAt` and adds one to `totalUses`; returns the updated key.
+    @discardableResult public func recordAPIKeyUse(id: UUID, at date: Date) async throws -> APIKeyRecord {
+        try await recordAPIKeyUse(id: id, at: date, count: 1)
+    }
+
     public func recordRun(messages: [MessageRecord]) async throws {
         try await recordRun(messages: messages, transactions: [], vertexBuilds: [])
     }

@@ -216,10 +216,10 @@ public final class SQLiteStorageDriver: StorageDriver {
         try await read { db in try APIKeyRecord.fetchAll(db, "WHERE user_id = ? ORDER BY created_at, rowid", [userID.sql]) }
     }
 
-    public func recordAPIKeyUse(id: UUID, at date: Date) async throws -> APIKeyRecord {
+    public func recordAPIKeyUse(id: UUID, at date: Date, count: Int) async throws -> APIKeyRecord {
         try await write { db in
-            let sql = "UPDATE api_key SET last_used_at = ?, total_uses = total_uses + 1 WHERE id = ? RETURNING \(APIKeyRecord.statements.selection)"
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [date.sql, id.sql]) else {
+            let sql = "UPDATE api_key SET last_used_at = ?, total_uses = total_uses + ? WHERE id = ? RETURNING \(APIKeyRecord.statements.selection)"
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [date.sql, count, id.sql]) else {
                 throw StorageError.notFound
             }
             return try APIKeyRecord(row: row)

@@ -440,11 +440,11 @@ public struct StorageDriverConformance: Sendable {
         }
 
         _ = try await storage.recordAPIKeyUse(id: first.id, at: time(10))
-        let used = try await storage.recordAPIKeyUse(id: first.id, at: time(11.5))
+        let used = try await storage.recordAPIKeyUse(id: first.id, at: time(11.5), count: 3)
         var expected = first
-        expected.totalUses = 2
+        expected.totalUses = 4
         expected.lastUsedAt = time(11.5)
-        try expectEqual(used, expected, "recordAPIKeyUse counts and stamps")
+        try expectEqual(used, expected, "recordAPIKeyUse counts (a batch of uses too) and stamps")
         try expectEqual(try await storage.apiKey(hashedKey: "h1"), expected, "the use is stored")
         try await expectError(.notFound, "a use of an unknown key") { try await storage.recordAPIKeyUse(id: UUID(), at: Date()) }
 

@@ -6,6 +6,9 @@ import LangBuilderCore
 import LangBuilderServer
 import LangBuilderTesting
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The server's probes, registry and error shapes, over HTTP against the real router.
 @Suite struct ServerTests {
@@ -81,5 +84,47 @@ import Testing
                 #expect(body == ["detail": "Request body of 64 bytes is larger than the limit of 16 bytes"])
             }
         }
+    }
+
+    /// A chunked body has no Content-Length to check up front: it is refused once it goes past the limit.
+    @Test func refusesAChunkedBodyOverTheLimit() async throws {
+        try await app(maxBodySize: 16).test(.live) { client in
+            let port = try #require(client.port)
+            let chunk = String(repeating: "x", count: 10)
+            let request = "POST /api/v1/login HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\n\r\n"
+                + String(repeating: "a\r\n\(chunk)\r\n", count: 4) + "0\r\n\r\n"
+            let answer = try await withCheckedThrowingContinuation { continuation in
+                DispatchQueue.global().async { continuation.resume(with: Result { try Self.exchange(port: port, request) }) }
+            }
+            #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer)")
+            #expect(answer.contains(#"{"detail":"Request body is larger than the limit of 16 bytes"}"#), "\(answer)")
+        }
+    }
+
+    /// Sends `request` over a socket and reads the answer until the connection closes or a JSON body ends.
+    static func exchange(port: Int, _ request: String) throws -> String {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw CancellationError() }
+        let bytes = Array(request.utf8)
+        _ = send(descriptor, bytes, bytes.count, Int32(MSG_NOSIGNAL))
+        var received = ""
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !received.hasSuffix("}") {
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            guard count > 0 else { break }
+            received += String(decoding: buffer[..<count], as: UTF8.self)
+        }
+        return received
     }
 }

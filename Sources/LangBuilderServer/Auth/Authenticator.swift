@@ -17,6 +17,7 @@ struct Authenticator: Sendable {
 
     let storage: any StorageDriver
     let tokens: TokenIssuer
+    var cache = CredentialCache()
 
     func user(for request: Request) async throws -> UserRecord {
         if let token = Self.bearerToken(request) ?? request.cookies[Self.accessCookie]?.value, !token.isEmpty {
@@ -29,6 +30,7 @@ struct Authenticator: Sendable {
     }
 
     func user(accessToken token: String) async throws -> UserRecord {
+        if let entry = cache.entry("t:" + token) { return entry.user }
         let claims: TokenClaims
         do {
             claims = try await tokens.verify(token, expecting: .access)
@@ -38,10 +40,15 @@ struct Authenticator: Sendable {
         guard let user = try await storage.user(id: claims.userID), user.isActive else {
             throw APIError(.unauthorized, detail: "User not found or is inactive.", headers: [.wwwAuthenticate: "Bearer"])
         }
+        cache.store("t:" + token, user: user, notAfter: claims.expiresAt)
         return user
     }
 
     func user(apiKey key: String) async throws -> UserRecord {
+        if let entry = cache.entry("k:" + key), let keyID = entry.keyID {
+            noteUse(of: keyID)
+            return entry.user
+        }
         let invalid = APIError(.forbidden, "Invalid or missing API key")
         guard APIKeys.isWellFormed(key), let record = try await storage.apiKey(hashedKey: APIKeys.hash(key)), record.isActive else {
             throw invalid
@@ -49,8 +56,15 @@ struct Authenticator: Sendable {
         let now = Date()
         if let expiry = record.expiresAt, expiry <= now { throw invalid }
         guard let user = try await storage.user(id: record.userID), user.isActive else { throw invalid }
-        try await storage.recordAPIKeyUse(id: record.id, at: now)
+        cache.store("k:" + key, user: user, keyID: record.id, notAfter: record.expiresAt)
+        noteUse(of: record.id)
         return user
+    }
+
+    /// Counts the use; every so often writes the counted uses in the background, off the request's path.
+    private func noteUse(of keyID: UUID) {
+        guard cache.noteUse(of: keyID, at: Date()) else { return }
+        Task { [cache, storage] in await cache.flushUses(to: storage) }
     }
 
     static func bearerToken(_ request: Request) -> String? {

@@ -7,6 +7,7 @@ import LangBuilderStorage
 /// `/api_key/`: create (the full `sk-…` key shown once), list (masked), delete.
 struct APIKeyController {
     let storage: any StorageDriver
+    let cache: CredentialCache
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("api_key", use: list)
@@ -16,6 +17,8 @@ struct APIKeyController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
+        // Uses are counted in memory and written in batches: write them now so the list is exact.
+        await cache.flushUses(to: storage, logger: context.logger)
         let keys = try await storage.apiKeys(userID: user.id)
         return Response.json([
             "total_count": .int(keys.count), "user_id": .id(user.id),
@@ -45,6 +48,7 @@ struct APIKeyController {
             throw APIError(.notFound, "API Key not found")
         }
         try await storage.deleteAPIKey(id: record.id)
+        cache.invalidateAll()  // a deleted key is refused at once
         return Response.json(["detail": "API Key deleted"])
     }
 

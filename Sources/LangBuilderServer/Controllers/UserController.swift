@@ -94,7 +94,9 @@ struct UserController {
             user.passwordHash = await Offload.run { hasher.hash(password) }
         }
         user.updatedAt = Date()
-        return Response.json(Self.render(try await storage.updateUser(user)))
+        let updated = try await storage.updateUser(user)
+        auth.credentialCache.invalidateAll()  // an inactive user is refused at once
+        return Response.json(Self.render(updated))
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -104,6 +106,7 @@ struct UserController {
         guard id != caller.id else { throw APIError(.badRequest, "You can't delete your own user account") }
         guard try await storage.user(id: id) != nil else { throw APIError(.notFound, "User not found") }
         try await storage.deleteUser(id: id)
+        auth.credentialCache.invalidateAll()
         return Response.json(["detail": "User deleted"])
     }
 

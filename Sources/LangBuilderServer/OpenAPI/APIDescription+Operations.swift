@@ -18,7 +18,7 @@ extension APIDescription {
         APIOperation(method: "get", path: "/health", tag: "Health", summary: "Liveness probe", access: .open,
                      responses: [(200, "The server is up", ["type": "object", "properties": ["status": ["type": "string"]]])]),
         APIOperation(method: "get", path: "/health_check", tag: "Health", summary: "Readiness probe (Langflow's shape)", access: .open,
-                     responses: [(200, "Ready", object)]),
+                     responses: [(200, "Ready", object), (503, "The storage does not answer", object)]),
         APIOperation(method: "get", path: "/api/v1/version", tag: "Health", summary: "Server version", access: .open,
                      responses: [(200, ok, ["type": "object", "properties": [
                         "version": ["type": "string"], "main_version": ["type": "string"], "package": ["type": "string"]]])]),

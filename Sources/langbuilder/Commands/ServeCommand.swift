@@ -75,6 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
             try? await storage.close()
             throw error
         }
+        await auth.credentialCache.flushUses(to: storage, logger: logger)
         try await storage.close()
         logger.info("stopped")
     }
