@@ -33,7 +33,7 @@ struct FileStore: Sendable {
             return APIError(.badRequest, "Invalid file name \"\(shown.prefix(100))\": \(reason)")
         }
         if name.unicodeScalars.contains("\0") { throw refuse("it contains a NUL character") }
-        if name.hasPrefix("/") || name.hasPrefix("\\") || name.hasPrefix("~") || (name.count > 1 && Array(name)[1] == ":") {
+        if name.hasPrefix("/") || name.hasPrefix("\\") || (name.count > 1 && Array(name)[1] == ":") {
             throw refuse("it is an absolute path")
         }
         if name.contains("/") || name.contains("\\") { throw refuse("it contains a path separator") }

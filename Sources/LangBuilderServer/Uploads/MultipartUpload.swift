@@ -37,6 +37,9 @@ struct MultipartUpload {
         self.tooLargeMessage = tooLargeMessage ?? "File size is larger than the maximum file size \(limit / (1024 * 1024))MB."
     }
 
+    /// How many bytes of a form may surround the file: boundaries, part headers, small fields.
+    static let framingAllowance = 1024 * 1024
+
     /// Why a body could not be read as a form with the file.
     enum Failure: Error {
         /// The body is not `multipart/form-data` or has no part named `field`.
@@ -74,7 +77,12 @@ struct MultipartUpload {
         parser.onHeader = { name, value in collector.header(name, value) }
         parser.onBody = { buffer in collector.body(&buffer) }
         parser.onPartComplete = { collector.partComplete() }
+        // Parts other than the file are skipped, not stored; the whole body is still bounded.
+        let bodyLimit = limit + Self.framingAllowance
+        var received = 0
         for try await chunk in request.body {
+            received += chunk.readableBytes
+            if received > bodyLimit { throw APIError(.contentTooLarge, tooLargeMessage) }
             do {
                 try parser.execute(chunk)
             } catch {
