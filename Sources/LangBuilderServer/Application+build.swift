@@ -49,5 +49,14 @@ public func buildRouter(
     FlowController(storage: storage).addRoutes(to: authenticated)
     RunController(storage: storage, registry: registry, credentials: auth.credentials, activeRuns: activeRuns).addRoutes(to: authenticated)
     VariableController(storage: storage, credentials: auth.credentials).addRoutes(to: authenticated)
+
+    // Projects, flow import/export and examples, files (v1 per flow, v2 per user).
+    ProjectController.addRedirects(to: router)
+    ProjectController(storage: storage, settings: settings).addRoutes(to: authenticated)
+    FlowTransferController(storage: storage, settings: settings).addRoutes(to: authenticated)
+    FileController(storage: storage, settings: settings).addRoutes(to: authenticated)
+    let authenticatedV2 = router.group("api/v2")
+        .add(middleware: AuthenticationMiddleware(authenticator: Authenticator(storage: storage, tokens: auth.tokens)))
+    UserFileController(storage: storage, settings: settings).addRoutes(to: authenticatedV2)
     return router
 }

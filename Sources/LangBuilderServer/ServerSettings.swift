@@ -1,3 +1,5 @@
+public import Foundation
+
 /// What the HTTP layer needs to know about its deployment.
 public struct ServerSettings: Sendable {
     public var host: String
@@ -6,11 +8,27 @@ public struct ServerSettings: Sendable {
     public var maxBodySize: Int
     /// The version string reported by `/api/v1/version`.
     public var version: String
+    /// The largest uploaded file (flow files, project archives, `/files`), in MiB: Langflow's
+    /// `max_file_size_upload`, reported by `/api/v1/config`. Larger uploads get 413.
+    public var maxFileSizeUpload: Int
+    /// Where uploaded files are kept (under `files/`); nil serves no file routes (they answer 503).
+    public var dataDirectory: URL?
 
-    public init(host: String = "127.0.0.1", port: Int = 7860, maxBodySize: Int = 100 * 1024 * 1024, version: String = "0.1.0") {
+    public init(
+        host: String = "127.0.0.1", port: Int = 7860, maxBodySize: Int = 100 * 1024 * 1024, version: String = "0.1.0",
+        maxFileSizeUpload: Int? = nil, dataDirectory: URL? = nil
+    ) {
         self.host = host
         self.port = port
         self.maxBodySize = maxBodySize
         self.version = version
+        self.maxFileSizeUpload = maxFileSizeUpload ?? max(1, maxBodySize / (1024 * 1024))
+        self.dataDirectory = dataDirectory
     }
+
+    /// ``maxFileSizeUpload`` in bytes.
+    var maxFileSizeUploadBytes: Int { maxFileSizeUpload * 1024 * 1024 }
+
+    /// Langflow's 413 detail for an upload over the limit.
+    var fileTooLargeMessage: String { "File size is larger than the maximum file size \(maxFileSizeUpload)MB." }
 }

@@ -17,7 +17,8 @@ import Testing
     @Test func theDocumentListsExactlyTheRoutesOfTheRouter() async throws {
         let server = try await TestServer()
         let router = buildRouter(settings: server.settings, storage: server.storage, registry: server.registry, auth: server.auth)
-        let routes = Set(router.routes.map { Self.key($0.method.rawValue, $0.path.description) })
+        // /api/v1/folders/... only redirects to /api/v1/projects/... (307), as Langflow: not documented twice.
+        let routes = Set(router.routes.filter { !$0.path.description.hasPrefix("/api/v1/folders") }.map { Self.key($0.method.rawValue, $0.path.description) })
         let documented = Set(APIDescription.operations.map { Self.key($0.method, $0.path) })
         #expect(routes.subtracting(documented).sorted() == [], "routes missing from /openapi.json")
         #expect(documented.subtracting(routes).sorted() == [], "documented routes that do not exist")

@@ -110,6 +110,7 @@ struct FlowController {
         var flow = FlowRecord(name: name, userID: user.id)
         try fields.apply(to: &flow)
         flow.name = try await availableName(flow.name, userID: user.id)
+        flow.folderID = try await DefaultProject.placement(flow.folderID, owner: user.id, storage: storage)
         flow.lastModifiedBy = user.id
         let created = try await storage.createFlow(flow)
         return Response.json(Self.render(created), status: .created)
@@ -161,6 +162,7 @@ struct FlowController {
         let stored = try await visibleFlow(id, user: user, writing: true)
         var flow = stored
         try fields.apply(to: &flow)
+        try await place(&flow, stored: stored)
         if flow.name != stored.name {
             let owner = stored.userID ?? user.id
             let others = try await storage.flows(FlowQuery(owner: .user(owner), includeExamples: false, includeData: false))
@@ -198,12 +200,14 @@ struct FlowController {
             var flow = FlowRecord(id: id, name: name, userID: user.id)
             try fields.apply(to: &flow)
             flow.name = try await availableName(flow.name, userID: user.id)
+            flow.folderID = try await DefaultProject.placement(flow.folderID, owner: user.id, storage: storage)
             flow.lastModifiedBy = user.id
             return Response.json(Self.render(try await storage.createFlow(flow)), status: .created)
         }
         let stored = try await visibleFlow(id, user: user, writing: true)
         var flow = stored
         try fields.apply(to: &flow)
+        try await place(&flow, stored: stored)
         flow.lastModifiedBy = user.id
         flow.updatedAt = Date()
         do {
@@ -251,6 +255,18 @@ struct FlowController {
             flow.userID == user.id || user.isSuperuser || (!writing && flow.userID == nil)
         else { throw APIError(.notFound, "Flow not found") }
         return flow
+    }
+
+    /// A moved flow's project: a `folder_id` of null keeps the flow where it is, a project that is not one of the
+    /// owner's sends it to the owner's default project (both as Langflow).
+    func place(_ flow: inout FlowRecord, stored: FlowRecord) async throws {
+        guard flow.folderID != stored.folderID else { return }
+        guard let requested = flow.folderID else {
+            flow.folderID = stored.folderID
+            return
+        }
+        guard let owner = stored.userID else { return }
+        flow.folderID = try await DefaultProject.placement(requested, owner: owner, storage: storage)
     }
 
     /// `name`, or `name (n)` with the next free n when the user has a flow called `name`, as Langflow renames.

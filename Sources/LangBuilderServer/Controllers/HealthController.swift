@@ -25,7 +25,7 @@ struct HealthController<Context: RequestContext> {
         }
         router.get("/api/v1/config") { _, _ in
             Response.json([
-                "max_file_size_upload": .number(Double(settings.maxBodySize / (1024 * 1024))),
+                "max_file_size_upload": .number(Double(settings.maxFileSizeUpload)),
                 "event_delivery": "streaming",
                 "feature_flags": [:],
                 "frontend_timeout": 0,

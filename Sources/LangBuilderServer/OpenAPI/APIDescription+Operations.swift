@@ -12,7 +12,8 @@ extension APIDescription {
     ]
 
     /// Every documented route. A test checks this list against the router.
-    static let operations: [APIOperation] = probes + auth + users + apiKeys + flows + registry + runs + variables + documentation
+    static let operations: [APIOperation] = probes + auth + users + apiKeys + flows + flowTransfer + projects + registry + runs
+        + variables + files + documentation
 
     static let probes: [APIOperation] = [
         APIOperation(method: "get", path: "/health", tag: "Health", summary: "Liveness probe", access: .open,
@@ -98,6 +99,80 @@ extension APIDescription {
                      responses: [(200, ok, object), notFound]),
     ]
 
+    static let flowTransfer: [APIOperation] = [
+        APIOperation(method: "post", path: "/api/v1/flows/upload", tag: "Flows", summary: "Import Langflow export files: one flow, {\"flows\": [...]}, or a ZIP of them", access: .user,
+                     query: [Parameter(name: "folder_id", type: "string", description: "The project to import into (default: the user's Starter Project)")],
+                     body: .multipart(description: "file= a JSON export or a ZIP"),
+                     responses: [(201, "The imported flows", array(of: reference("FlowRead"))), (400, "Unreadable or unsafe file", error), (413, "Too large", error)]),
+        APIOperation(method: "post", path: "/api/v1/flows/download", tag: "Flows", summary: "Export flows: one id gives the flow JSON, several a ZIP", access: .user,
+                     body: .json(array(of: ["type": "string"]), description: "Flow ids"),
+                     responses: [(200, "application/json or application/x-zip-compressed attachment", nil), notFound]),
+        APIOperation(method: "get", path: "/api/v1/flows/basic_examples", tag: "Flows", summary: "The example flows shipped with the server", access: .user,
+                     responses: [(200, ok, array(of: reference("FlowRead")))]),
+        APIOperation(method: "get", path: "/api/v1/starter-projects", tag: "Flows", summary: "The starter projects (the example graphs)", access: .user,
+                     responses: [(200, ok, array(of: object))]),
+    ]
+
+    static let projects: [APIOperation] = [
+        APIOperation(method: "get", path: "/api/v1/projects", tag: "Projects", summary: "The user's projects (/api/v1/folders/... redirects here with 307)", access: .user,
+                     responses: [(200, ok, array(of: reference("Project")))]),
+        APIOperation(method: "post", path: "/api/v1/projects", tag: "Projects", summary: "Create a project, optionally moving flows into it", access: .user,
+                     body: .json(["type": "object", "required": ["name"], "properties": [
+                        "name": ["type": "string"], "description": ["type": ["string", "null"]],
+                        "flows_list": array(of: ["type": "string"]), "components_list": array(of: ["type": "string"])]], description: "The project"),
+                     responses: [(201, "The project", reference("Project"))]),
+        APIOperation(method: "get", path: "/api/v1/projects/{id}", tag: "Projects", summary: "A project with its flows (paged with page/size)", access: .user,
+                     query: paging + [
+                        Parameter(name: "search", type: "string", description: "Only flows whose name contains this"),
+                        Parameter(name: "is_component", type: "boolean", description: "Only components"),
+                        Parameter(name: "is_flow", type: "boolean", description: "Only flows"),
+                     ],
+                     responses: [(200, ok, reference("Project")), notFound]),
+        APIOperation(method: "patch", path: "/api/v1/projects/{id}", tag: "Projects", summary: "Rename, describe, or move flows in", access: .user,
+                     body: .json(object, description: "Fields to change"), responses: [(200, ok, reference("Project")), notFound]),
+        APIOperation(method: "put", path: "/api/v1/projects/{id}", tag: "Projects", summary: "Same as PATCH", access: .user,
+                     body: .json(object, description: "Fields to change"), responses: [(200, ok, reference("Project")), notFound]),
+        APIOperation(method: "delete", path: "/api/v1/projects/{id}", tag: "Projects", summary: "Delete a project and its flows", access: .user,
+                     responses: [(204, "Deleted", nil), notFound]),
+        APIOperation(method: "get", path: "/api/v1/projects/download/{id}", tag: "Projects", summary: "The project's flows as a ZIP", access: .user,
+                     responses: [(200, "application/x-zip-compressed attachment", nil), notFound]),
+        APIOperation(method: "post", path: "/api/v1/projects/upload", tag: "Projects", summary: "Create a project from a ZIP (or {folder_name, flows} JSON)", access: .user,
+                     body: .multipart(description: "file= a ZIP of flow JSON files"),
+                     responses: [(201, "The imported flows", array(of: reference("FlowRead"))), (400, "Unreadable or unsafe archive", error)]),
+    ]
+
+    static let files: [APIOperation] = [
+        APIOperation(method: "post", path: "/api/v1/files/upload/{flow_id}", tag: "Files", summary: "Upload a file for a flow", access: .user,
+                     body: .multipart(description: "file= the file"),
+                     responses: [(201, "{flowId, file_path}", object), (400, "Unsafe file name", error), (413, "Too large", error), notFound]),
+        APIOperation(method: "get", path: "/api/v1/files/download/{flow_id}/{file_name}", tag: "Files", summary: "Download a flow's file", access: .user,
+                     responses: [(200, "The file", nil), notFound]),
+        APIOperation(method: "get", path: "/api/v1/files/images/{flow_id}/{file_name}", tag: "Files", summary: "A flow's image, with its content type", access: .user,
+                     responses: [(200, "The image", nil), notFound]),
+        APIOperation(method: "get", path: "/api/v1/files/list/{flow_id}", tag: "Files", summary: "A flow's files", access: .user,
+                     responses: [(200, "{files: [...]}", object), notFound]),
+        APIOperation(method: "delete", path: "/api/v1/files/delete/{flow_id}/{file_name}", tag: "Files", summary: "Delete a flow's file", access: .user,
+                     responses: [(200, "Deleted", object), notFound]),
+        APIOperation(method: "post", path: "/api/v2/files", tag: "Files", summary: "Upload a file of the user", access: .user,
+                     body: .multipart(description: "file= the file"),
+                     responses: [(201, "{id, name, path, size, provider}", reference("File")), (400, "Unsafe file name", error), (413, "Too large", error)]),
+        APIOperation(method: "get", path: "/api/v2/files", tag: "Files", summary: "The user's files", access: .user,
+                     responses: [(200, ok, array(of: reference("File")))]),
+        APIOperation(method: "delete", path: "/api/v2/files", tag: "Files", summary: "Delete all the user's files", access: .user,
+                     responses: [(200, "Deleted", object)]),
+        APIOperation(method: "delete", path: "/api/v2/files/batch", tag: "Files", summary: "Delete several files", access: .user,
+                     body: .json(array(of: ["type": "string"]), description: "File ids"), responses: [(200, "Deleted", object)]),
+        APIOperation(method: "post", path: "/api/v2/files/batch", tag: "Files", summary: "Download several files as a ZIP", access: .user,
+                     body: .json(array(of: ["type": "string"]), description: "File ids"), responses: [(200, "application/zip attachment", nil)]),
+        APIOperation(method: "get", path: "/api/v2/files/{id}", tag: "Files", summary: "Download a file", access: .user,
+                     responses: [(200, "The file", nil), notFound]),
+        APIOperation(method: "put", path: "/api/v2/files/{id}", tag: "Files", summary: "Rename a file", access: .user,
+                     query: [Parameter(name: "name", type: "string", description: "The new name", required: true)],
+                     responses: [(200, ok, reference("File")), notFound]),
+        APIOperation(method: "delete", path: "/api/v2/files/{id}", tag: "Files", summary: "Delete a file", access: .user,
+                     responses: [(200, "Deleted", object), notFound]),
+    ]
+
     static let registry: [APIOperation] = [
         APIOperation(method: "get", path: "/api/v1/all", tag: "Registry", summary: "Every component of the loaded bundles, in Langflow's shape (ETag, If-None-Match → 304)", access: .user,
                      responses: [(200, "Components by category", object), (304, "Not modified", nil)]),
@@ -174,6 +249,12 @@ extension APIDescription {
         schemas["Variable"] = ["type": "object", "properties": [
             "id": ["type": "string", "format": "uuid"], "name": ["type": "string"], "type": ["type": "string"],
             "value": ["type": ["string", "null"]], "has_value": ["type": "boolean"], "default_fields": ["type": "array", "items": ["type": "string"]]]]
+        schemas["Project"] = ["type": "object", "properties": [
+            "id": ["type": "string", "format": "uuid"], "name": ["type": "string"], "description": ["type": ["string", "null"]],
+            "parent_id": ["type": ["string", "null"]], "auth_settings": ["type": ["object", "null"]]]]
+        schemas["File"] = ["type": "object", "properties": [
+            "id": ["type": "string", "format": "uuid"], "name": ["type": "string"], "path": ["type": "string"],
+            "size": ["type": "integer"], "provider": ["type": ["string", "null"]]]]
         return schemas
     }()
 }

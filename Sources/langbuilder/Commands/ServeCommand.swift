@@ -61,11 +61,22 @@ struct ServeCommand: AsyncParsableCommand {
                     + "Set LANGBUILDER_SUPERUSER_PASSWORD to choose it yourself; this password is not shown again.\n").utf8))
         }
         logger.info("auto-login is \(configuration.autoLogin ? "on" : "off")")
+        do {
+            let examples = try await ExampleFlows.shipped().seed(into: storage)
+            logger.info("example flows: \(examples.created) created, \(examples.updated) updated, \(examples.removed) removed")
+        } catch {
+            logger.error("the example flows could not be loaded: \(error)")
+        }
 
+        // LANGBUILDER_MAX_FILE_SIZE_UPLOAD bounds an uploaded file; a request body may be a little larger, for
+        // the multipart framing around the file.
+        let settings = ServerSettings(
+            host: configuration.host, port: configuration.port, maxBodySize: configuration.maxBodySize + 64 * 1024,
+            maxFileSizeUpload: max(1, configuration.maxBodySize / (1024 * 1024)),
+            dataDirectory: URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true))
         let activeRuns = ActiveRuns()
         let app = buildApplication(
-            settings: ServerSettings(host: configuration.host, port: configuration.port, maxBodySize: configuration.maxBodySize),
-            storage: storage, registry: RegistryHolder(registry), auth: auth, activeRuns: activeRuns, logger: logger)
+            settings: settings, storage: storage, registry: RegistryHolder(registry), auth: auth, activeRuns: activeRuns, logger: logger)
         // SIGTERM/SIGINT: runs in progress get the grace period, then are cancelled; then the HTTP server stops;
         // then the storage is closed.
         let services = serverServiceGroup(app: app, activeRuns: activeRuns, drainGrace: configuration.shutdownGrace, logger: logger)
