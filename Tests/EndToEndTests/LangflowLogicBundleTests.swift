@@ -94,6 +94,11 @@ import Testing
         #expect(try call("LoopComponent", ["data": .list([["k": 1], "word"])])["item"]?.document == [["k": 1], ["text": "word"]])
     }
 
+    @Test func loopOfAnEmptyListHasNoItems() throws {
+        #expect(try call("LoopComponent", ["data": .list([])])["item"]?.document == [])
+        #expect(try call("LoopComponent", ["data": .dataFrame([])])["item"]?.document == [])
+    }
+
     @Test func loopRefusesNoInputAndItemsThatAreNotData() throws {
         #expect(try failure("LoopComponent") == "LoopComponent: input 'data' has no value")
         #expect(try failure("LoopComponent", ["data": .list([1, 2])]) == "LoopComponent: the items must be Data, DataFrame or Message; the list holds 1")

@@ -367,7 +367,45 @@ import Testing
         #expect(try failure("TypeConverterComponent") == "TypeConverterComponent: input 'input_data' has no value")
     }
 
-    // MARK: - A flow across components
+    // MARK: - Empty, wrong and oversize values everywhere
+
+    @Test func emptyInputsGiveLangflowsEmptyResults() throws {
+        #expect(try text(try call("Prompt Template"), "prompt") == "")
+        #expect(try call("FilterData", ["data": .data(["a": 1])])["filtered_data"]?.document == [:])
+        #expect(try call("ExtractaKey", ["data_input": .data(["a": 1])])["extracted_data"]?.document == ["error": "Key '' not found in Data object."])
+        #expect(try call("DataToDataFrame")["dataframe"]?.document == [])
+        #expect(try call("CreateData")["data"]?.document == [:])
+    }
+
+    @Test func aValueThatIsNotTheJSONItsTypeSaysFailsNamingTheInput() throws {
+        let message = try failure("Prompt Template", ["template": .string("{x}")], extra: [("x", .json(type: "Message", text: "nope"))])
+        #expect(message.hasPrefix("Prompt Template: input 'x' holds a Message that is not valid JSON: "), "\(message)")
+        let deep = String(repeating: "[", count: 300) + String(repeating: "]", count: 300)
+        let nested = try failure("DataOperations", ["data": .json(type: "Data", text: deep), "operations": .list([["name": "Combine"]])])
+        #expect(nested.hasPrefix("DataOperations: input 'data' holds a Data that is not valid JSON: the document nests deeper than 256 levels"), "\(nested)")
+    }
+
+    @Test func largeValuesWithinTheLimitsGoThroughAndLargerOnesFail() throws {
+        let half = String(repeating: "x", count: 4 << 20)
+        let combined = try #require(try text(try call("CombineText", ["text1": .string(half), "text2": .string(half), "delimiter": .string("|")]), "combined_text"))
+        #expect(combined.utf8.count == (8 << 20) + 1)
+        let pattern = String(repeating: "p", count: (1 << 20) + 1)
+        #expect(try failure("ParserComponent", ["input_data": .data([:]), "pattern": .string(pattern)]) == "ParserComponent: input 'pattern' is 1048577 bytes, more than the limit of 1048576 bytes")
+        let words = String(repeating: "a ", count: 100_001)
+        #expect(try failure("SplitText", ["data_inputs": .string(words), "chunk_size": .int(1), "chunk_overlap": .int(0)]) == "SplitText: the input splits into more than 100000 chunks; raise chunk_size")
+    }
+
+    // MARK: - Flows across components
+
+    /// Langflow requires the template only in Parser mode: a Stringify parser with an empty one builds and runs.
+    @Test func runsAStringifyParserWithoutATemplate() async throws {
+        let flow = LangflowFlow()
+            .node("JSONtoData-1", "JSONtoData", ["json_string": #"{"a": 1}"#])
+            .node("ParserComponent-1", "ParserComponent", ["mode": "Stringify", "pattern": ""])
+            .edge("JSONtoData-1", "data", to: "ParserComponent-1", "input_data")
+        let result = try await LangflowBundles.run(flow, registry: try Self.registry())
+        #expect(result.outputText == "```json\n{\n  \"a\": 1\n}\n```")
+    }
 
     /// ChatInput → Split Text → Parser → ChatOutput, in Langflow's export shape.
     @Test func runsASplitAndParseFlow() async throws {

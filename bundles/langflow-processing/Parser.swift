@@ -3,6 +3,9 @@ import LangflowBundleSupport
 
 /// Langflow's `ParserComponent` (starter flows also name it `parser`): formats each row of a DataFrame, or a
 /// Data, with a `{key}` template, or writes the input out as text ("Stringify").
+///
+/// Langflow marks `pattern` required only in Parser mode (the editor flips it with the mode); a port's flags are
+/// fixed, so it is optional here and an empty template formats to empty lines, as Python's `"".format()` does.
 let parser = ComponentDefinition(
     "ParserComponent", displayName: "Parser", description: "Extracts text using a template.", category: "processing", icon: "braces",
     documentation: "https://docs.langflow.org/parser",
@@ -16,7 +19,7 @@ let parser = ComponentDefinition(
         .multiline(
             "pattern", "Template",
             info: "Use variables within curly brackets to extract column values for DataFrames or key values for Data.For example: `Name: {Name}, Age: {Age}, Country: {Country}`",
-            value: "Text: {text}", required: true),
+            value: "Text: {text}"),
         .messageText("sep", "Separator", info: "String used to separate rows/items.", value: "\n", advanced: true),
         .boolean(
             "clean_data", "Clean Data",

@@ -13,7 +13,8 @@ let currentDate = ComponentDefinition(
     ],
     outputs: [OutputDefinition("current_date", displayName: "Current Date", types: ["Message"])]
 ) { inputs, context in
-    let zone = try inputs.text("timezone", component: "CurrentDate", default: "UTC")
+    let chosen = try inputs.text("timezone", component: "CurrentDate")
+    let zone = chosen.isEmpty ? "UTC" : chosen
     let text: String
     if let now = TimeZones.now(in: zone) {
         text = "Current date and time in \(zone): \(now)"
