@@ -39,6 +39,9 @@ let package = Package(
         .library(name: "std-text", type: .dynamic, targets: ["StdTextBundle"]),
         .library(name: "std-math", type: .dynamic, targets: ["StdMathBundle"]),
         .library(name: "std-cmath", type: .dynamic, targets: ["StdCMathBundle"]),
+        .library(name: "langflow-processing", type: .dynamic, targets: ["LangflowProcessingBundle"]),
+        .library(name: "langflow-logic", type: .dynamic, targets: ["LangflowLogicBundle"]),
+        .library(name: "langflow-utilities", type: .dynamic, targets: ["LangflowUtilitiesBundle"]),
         .plugin(name: "PackageBundle", targets: ["PackageBundle"]),
     ],
     dependencies: [
@@ -147,6 +150,29 @@ let package = Package(
             name: "StdMathBundle",
             dependencies: ["LangBuilderBundleSDK"],
             path: "bundles/std-math",
+            swiftSettings: swiftSettings,
+            linkerSettings: swiftBundleLinkerSettings
+        ),
+        // Langflow's core components under their Langflow names; the support module is linked into each bundle.
+        .target(name: "LangflowBundleSupport", dependencies: ["LangBuilderBundleSDK"], path: "bundles/langflow-support", swiftSettings: swiftSettings),
+        .target(
+            name: "LangflowProcessingBundle",
+            dependencies: ["LangBuilderBundleSDK", "LangflowBundleSupport"],
+            path: "bundles/langflow-processing",
+            swiftSettings: swiftSettings,
+            linkerSettings: swiftBundleLinkerSettings
+        ),
+        .target(
+            name: "LangflowLogicBundle",
+            dependencies: ["LangBuilderBundleSDK", "LangflowBundleSupport"],
+            path: "bundles/langflow-logic",
+            swiftSettings: swiftSettings,
+            linkerSettings: swiftBundleLinkerSettings
+        ),
+        .target(
+            name: "LangflowUtilitiesBundle",
+            dependencies: ["LangBuilderBundleSDK", "LangflowBundleSupport"],
+            path: "bundles/langflow-utilities",
             swiftSettings: swiftSettings,
             linkerSettings: swiftBundleLinkerSettings
         ),

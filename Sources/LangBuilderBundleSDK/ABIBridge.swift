@@ -101,6 +101,8 @@ enum ABIBridge {
             if input.isAdvanced { flags |= UInt32(LB_INPUT_ADVANCED) }
             if input.isSecret { flags |= UInt32(LB_INPUT_SECRET) }
             if input.isMultiline { flags |= UInt32(LB_INPUT_MULTILINE) }
+            if input.isHidden { flags |= UInt32(LB_INPUT_HIDDEN) }
+            if input.isHandle { flags |= UInt32(LB_INPUT_HANDLE) }
             port.flags = flags
             port.name = persistent(input.name)
             port.display_name = persistent(input.displayName)
@@ -115,6 +117,7 @@ enum ABIBridge {
         for (index, output) in definition.outputs.enumerated() {
             var port = lb_output_port()
             port.struct_size = UInt32(MemoryLayout<lb_output_port>.size)
+            port.flags = (output.isHidden ? UInt32(LB_OUTPUT_HIDDEN) : 0) | (output.allowsLoop ? UInt32(LB_OUTPUT_ALLOWS_LOOP) : 0)
             port.name = persistent(output.name)
             port.display_name = persistent(output.displayName)
             port.types = persistentList(output.types)
@@ -124,12 +127,15 @@ enum ABIBridge {
         component.struct_size = UInt32(MemoryLayout<lb_component>.size)
         component.flags = (definition.isThreadSafe ? UInt32(LB_COMPONENT_THREADSAFE) : 0)
             | (definition.acceptsExtraInputs ? UInt32(LB_COMPONENT_EXTRA_INPUTS) : 0)
+            | (definition.isLegacy ? UInt32(LB_COMPONENT_LEGACY) : 0)
+            | (definition.isBeta ? UInt32(LB_COMPONENT_BETA) : 0)
         component.type_name = persistent(definition.typeName)
         component.display_name = persistent(definition.displayName)
         component.description = persistent(definition.description)
         component.category = persistent(definition.category)
         component.icon = definition.icon.map(persistent)
         component.documentation = definition.documentation.map(persistent)
+        component.aliases = definition.aliases.isEmpty ? nil : persistentList(definition.aliases)
         component.inputs = UnsafePointer(inputs)
         component.input_count = UInt32(definition.inputs.count)
         component.input_stride = UInt32(MemoryLayout<lb_input_port>.stride)

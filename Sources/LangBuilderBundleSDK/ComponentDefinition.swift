@@ -23,6 +23,13 @@ public struct ComponentDefinition: Sendable {
     /// Takes fields beyond `inputs`, named by the flow (e.g. a prompt's `{variables}`); read them by name
     /// from ``Inputs`` like declared ones.
     public var acceptsExtraInputs = false
+    /// Other type names flows may use for this component (ABI 1.1), e.g. a legacy Langflow key such as
+    /// `Prompt` for `Prompt Template`. Hosts older than ABI 1.1 ignore them.
+    public var aliases: [String] = []
+    /// Shown as legacy (superseded) in editors.
+    public var isLegacy = false
+    /// Shown as beta in editors.
+    public var isBeta = false
     let makeInstance: @Sendable (Inputs, Context) throws -> any ComponentBehavior
 
     /// A stateless component: `run` is called for every run of every instance.
@@ -104,6 +111,10 @@ public struct InputDefinition: Sendable {
     public var isAdvanced: Bool
     public var isSecret: Bool
     public var isMultiline: Bool
+    /// Not shown in editors.
+    public var isHidden: Bool
+    /// Fed only by an edge; has no editable value (Langflow's `HandleInput`).
+    public var isHandle: Bool
 
     public init(
         _ name: String,
@@ -117,7 +128,9 @@ public struct InputDefinition: Sendable {
         list: Bool = false,
         advanced: Bool = false,
         secret: Bool = false,
-        multiline: Bool = false
+        multiline: Bool = false,
+        hidden: Bool = false,
+        handle: Bool = false
     ) {
         self.name = name
         self.displayName = displayName ?? name
@@ -131,6 +144,8 @@ public struct InputDefinition: Sendable {
         self.isAdvanced = advanced
         self.isSecret = secret
         self.isMultiline = multiline
+        self.isHidden = hidden
+        self.isHandle = handle
     }
 
     /// A text field that also takes a Message, Text or str edge.
@@ -170,11 +185,17 @@ public struct OutputDefinition: Sendable {
     public var name: String
     public var displayName: String
     public var types: [String]
+    /// Not shown in editors.
+    public var isHidden: Bool
+    /// May take a loop's feedback edge: the output a loop component hands each item on.
+    public var allowsLoop: Bool
 
-    public init(_ name: String, displayName: String? = nil, types: [String]) {
+    public init(_ name: String, displayName: String? = nil, types: [String], hidden: Bool = false, allowsLoop: Bool = false) {
         self.name = name
         self.displayName = displayName ?? name
         self.types = types
+        self.isHidden = hidden
+        self.allowsLoop = allowsLoop
     }
 }
 

@@ -1,6 +1,7 @@
 /// The values a component receives, by input name.
 public struct Inputs: Sendable {
-    let names: [String]
+    /// The input names: the declared inputs in order, then the extra fields of a component that accepts them.
+    public let names: [String]
     let values: [Value?]
     let typeName: String
 

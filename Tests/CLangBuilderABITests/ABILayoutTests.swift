@@ -7,8 +7,8 @@ import Testing
 @Suite struct ABILayoutTests {
     @Test func versionMacros() {
         #expect(LB_ABI_MAJOR == 1)
-        #expect(LB_ABI_MINOR == 0)
-        #expect(UInt32(LB_ABI_MAJOR) << 16 | UInt32(LB_ABI_MINOR) == 0x0001_0000)
+        #expect(LB_ABI_MINOR == 1)
+        #expect(UInt32(LB_ABI_MAJOR) << 16 | UInt32(LB_ABI_MINOR) == 0x0001_0001)
         #expect(LB_ENTRY_SYMBOL == "lb_bundle_entry")
         #expect(LB_BYTE_ORDER_MARK == 0x0102_0304)
     }
@@ -54,16 +54,16 @@ import Testing
         #expect(MemoryLayout<lb_input_port>.offset(of: \.options) == 56)
         #expect(MemoryLayout<lb_output_port>.size == 32)
         #expect(MemoryLayout<lb_output_port>.offset(of: \.types) == 24)
-        #expect(MemoryLayout<lb_component>.size == 120)
+        #expect(MemoryLayout<lb_component>.size == 128)
         let offsets: [Int?] = [
             MemoryLayout<lb_component>.offset(of: \.type_name), MemoryLayout<lb_component>.offset(of: \.inputs),
             MemoryLayout<lb_component>.offset(of: \.input_count), MemoryLayout<lb_component>.offset(of: \.input_stride),
             MemoryLayout<lb_component>.offset(of: \.outputs), MemoryLayout<lb_component>.offset(of: \.output_count),
             MemoryLayout<lb_component>.offset(of: \.create), MemoryLayout<lb_component>.offset(of: \.run),
             MemoryLayout<lb_component>.offset(of: \.destroy), MemoryLayout<lb_component>.offset(of: \.user_data),
-            MemoryLayout<lb_component>.offset(of: \.documentation),
+            MemoryLayout<lb_component>.offset(of: \.documentation), MemoryLayout<lb_component>.offset(of: \.aliases),
         ]
-        #expect(offsets == [8, 48, 56, 60, 64, 72, 80, 88, 96, 104, 112])
+        #expect(offsets == [8, 48, 56, 60, 64, 72, 80, 88, 96, 104, 112, 120])
         #expect(MemoryLayout<lb_function>.size == 80)
         #expect(MemoryLayout<lb_function>.offset(of: \.signature) == 40)
         #expect(MemoryLayout<lb_function>.offset(of: \.function) == 64)

@@ -7,6 +7,12 @@ enum BuiltProducts {
 
     /// The first-party bundles, by file name, with their ids and component type names.
     static let bundles: [(file: String, id: String, language: String, components: [String])] = [
+        ("liblangflow-logic.so", "dev.langbuilder.langflow-logic", "swift", ["ConditionalRouter", "LoopComponent", "Pass"]),
+        ("liblangflow-processing.so", "dev.langbuilder.langflow-processing", "swift", [
+            "Prompt Template", "CombineText", "ParserComponent", "SplitText", "DataOperations", "FilterData", "JSONtoData", "CreateData",
+            "ExtractaKey", "TypeConverterComponent", "DataToDataFrame",
+        ]),
+        ("liblangflow-utilities.so", "dev.langbuilder.langflow-utilities", "swift", ["CalculatorComponent", "CurrentDate", "IDGenerator"]),
         ("libstd-cmath.so", "dev.langbuilder.std-cmath", "c", [
             "Power", "SquareRoot", "Hypotenuse", "Floor", "Ceil", "NaturalLog", "Exponential", "Modulo",
             "GreatestCommonDivisor", "Clamp", "IsPrime", "RepeatText", "CountWords",
@@ -20,6 +26,9 @@ enum BuiltProducts {
     ]
 
     static func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    /// The component type names of the bundle with this id.
+    static func components(of id: String) -> [String] { bundles.first { $0.id == id }?.components ?? [] }
 
     /// Runs `langbuilder` with `arguments`; the environment adds no bundle directories of its own.
     static func langbuilder(_ arguments: [String], in folder: URL? = nil) throws -> (status: Int32, output: String) {

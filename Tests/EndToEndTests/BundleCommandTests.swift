@@ -5,7 +5,7 @@ import Testing
 
 /// `langbuilder bundle list|inspect|validate`, run as real processes against the built bundles.
 @Suite struct BundleCommandTests {
-    @Test func listPrintsTheThreeBundlesAsJSON() throws {
+    @Test func listPrintsEveryFirstPartyBundleAsJSON() throws {
         let result = try BuiltProducts.langbuilder(["bundle", "list", "--bundles-dir", BuiltProducts.directory.path, "--json"])
         #expect(result.status == 0, "\(result.output)")
         let json = try JSONValue(parsing: result.output)
@@ -14,8 +14,8 @@ import Testing
         let loaded = try #require(json["loaded"]?.arrayValue).sorted { ($0["id"]?.stringValue ?? "") < ($1["id"]?.stringValue ?? "") }
         #expect(loaded.map { $0["id"]?.stringValue } == BuiltProducts.bundles.map(\.id))
         #expect(loaded.map { $0["language"]?.stringValue } == BuiltProducts.bundles.map(\.language))
-        #expect(loaded.map { $0["version"]?.stringValue } == ["1.0.0", "1.0.0", "1.0.0"])
-        #expect(loaded.map { $0["abi_version"]?.stringValue } == ["1.0", "1.0", "1.0"])
+        #expect(loaded.map { $0["version"]?.stringValue } == BuiltProducts.bundles.map { _ in "1.0.0" })
+        #expect(loaded.map { $0["abi_version"]?.stringValue } == BuiltProducts.bundles.map { _ in "1.1" })
         #expect(loaded.map { $0["file"]?.stringValue } == BuiltProducts.bundles.map { BuiltProducts.path($0.file) })
         #expect(loaded.map { $0["components"]?.arrayValue?.compactMap(\.stringValue) } == BuiltProducts.bundles.map(\.components))
     }
@@ -42,7 +42,10 @@ import Testing
         #expect(result.output.contains("(\(bundle.id) 1.0.0)"), "\(result.output)")
         #expect(result.output.contains("file:        \(BuiltProducts.path(file))"))
         #expect(result.output.contains("components:  \(bundle.components.count)"))
-        let listed = result.output.split(separator: "\n").filter { $0.hasPrefix("  - ") }.compactMap { $0.dropFirst(4).split(separator: " ").first.map(String.init) }
+        // A type name may hold spaces ("Prompt Template"): it ends where the quoted display name starts.
+        let listed = result.output.split(separator: "\n").filter { $0.hasPrefix("  - ") }.compactMap { line in
+            line.dropFirst(4).firstRange(of: " \"").map { String(line.dropFirst(4)[..<$0.lowerBound]) }
+        }
         #expect(listed == bundle.components)
     }
 
@@ -54,6 +57,9 @@ import Testing
         #expect(cmath.output.contains(#"- Power "Power" [math] C function d(dd) thread-safe"#), "\(cmath.output)")
         let math = try BuiltProducts.langbuilder(["bundle", "inspect", BuiltProducts.path("libstd-math.so")])
         #expect(math.output.contains("built with:  swift (Swift "), "\(math.output)")
+        let processing = try BuiltProducts.langbuilder(["bundle", "inspect", BuiltProducts.path("liblangflow-processing.so")])
+        #expect(processing.output.contains("  - Prompt Template \"Prompt Template\" [models_and_agents] thread-safe\n"), "\(processing.output)")
+        #expect(processing.output.contains("      also named: Prompt\n"))
     }
 
     @Test func inspectJSONIsTheManifestBody() throws {
@@ -62,7 +68,7 @@ import Testing
         let manifest = try BundleManifest.decode(Data(result.output.utf8))
         #expect(manifest.file == "libstd-math.so")
         #expect(manifest.bundle.id == "dev.langbuilder.std-math")
-        #expect(manifest.bundle.components.map(\.typeName) == BuiltProducts.bundles[1].components)
+        #expect(manifest.bundle.components.map(\.typeName) == BuiltProducts.components(of: "dev.langbuilder.std-math"))
     }
 
     /// Files that are not bundles, each with the words the refusal must contain.
@@ -112,6 +118,9 @@ import Testing
         #expect(result.status == 0, "\(result.output)")
         let lines = result.output.split(separator: "\n").map(String.init)
         #expect(lines == [
+            "ok: \(folder.path)/liblangflow-logic.so: dev.langbuilder.langflow-logic 1.0.0, 3 components",
+            "ok: \(folder.path)/liblangflow-processing.so: dev.langbuilder.langflow-processing 1.0.0, 11 components",
+            "ok: \(folder.path)/liblangflow-utilities.so: dev.langbuilder.langflow-utilities 1.0.0, 3 components",
             "ok: \(folder.path)/libstd-cmath.so: dev.langbuilder.std-cmath 1.0.0, 13 components",
             "ok: \(folder.path)/libstd-math.so: dev.langbuilder.std-math 1.0.0, 7 components",
             "ok: \(folder.path)/libstd-text.so: dev.langbuilder.std-text 1.0.0, 7 components",
@@ -141,7 +150,7 @@ import Testing
         let result = try BuiltProducts.langbuilder(["bundle", "validate", folder.path])
         #expect(result.status == 1, "\(result.output)")
         let future = folder.appendingPathComponent("libfuture.so").path
-        #expect(result.output.contains("invalid: \(future): lb_bundle_entry: descriptor.abi_version: expected major 1 (host ABI 1.0), found 2.0"), "\(result.output)")
+        #expect(result.output.contains("invalid: \(future): lb_bundle_entry: descriptor.abi_version: expected major 1 (host ABI 1.1), found 2.0"), "\(result.output)")
         #expect(result.output.contains("ok: \(folder.path)/libstd-text.so: dev.langbuilder.std-text 1.0.0, 7 components"), "\(result.output)")
     }
 }

@@ -37,9 +37,9 @@ import Testing
         let bundle = try #require(json["bundle"])
         #expect(bundle["id"] == "dev.langbuilder.std-text")
         #expect(bundle["version"] == "1.0.0")
-        #expect(bundle["abi_version"] == "1.0")
+        #expect(bundle["abi_version"] == "1.1")
         #expect(bundle["fingerprint"]?["language"] == "c")
-        #expect(bundle["components"]?.arrayValue?.map { $0["type_name"]?.stringValue } == BuiltProducts.bundles[2].components)
+        #expect(bundle["components"]?.arrayValue?.map { $0["type_name"]?.stringValue } == BuiltProducts.components(of: "dev.langbuilder.std-text"))
 
         // The manifest decodes into the same descriptor the loader reads from the library itself.
         let manifest = try BundleManifest.decode(data)

@@ -83,7 +83,7 @@ import Testing
         let host = TestHost()
         let descriptor = try Self.export(Self.sampleBundle(), host: host).descriptor.pointee
         #expect(descriptor.abi_version == TestHost.abiVersion)
-        #expect(descriptor.abi_version == 0x0001_0000)
+        #expect(descriptor.abi_version == 0x0001_0001)
         #expect(String(cString: descriptor.id) == "com.example.sample")
         #expect(String(cString: descriptor.version) == "2.3.4")
         #expect(String(cString: descriptor.display_name) == "Sample")
@@ -155,6 +155,8 @@ import Testing
         #expect(first.flags == 0)
         #expect(optionalString(shout.output(1).display_name) == "length", "the display name defaults to the name")
 
+        #expect(record.aliases == nil, "no aliases: the ABI 1.1 slot is NULL")
+
         let tally = try #require(exported.component(named: "Tally"))
         #expect(tally.record.pointee.flags == 0, "a stateful component is not thread-safe unless it says so")
         #expect(optionalString(tally.record.pointee.icon) == nil)
@@ -201,5 +203,33 @@ import Testing
         let second = bundle.export(hostABI: TestHost.abiVersion, host: host.opaqueTable)
         #expect(first != nil)
         #expect(first == second, "the host keeps pointers into the tables for the life of the process")
+    }
+
+    @Test func aliasesLegacyHiddenHandleAndLoopFlagsReachTheRecords() throws {
+        var router = ComponentDefinition(
+            "Prompt Template", category: "models_and_agents",
+            inputs: [
+                InputDefinition("data", fieldType: "other", acceptedTypes: ["Data"], handle: true),
+                InputDefinition("tool_placeholder", acceptedTypes: ["Message"], advanced: true, hidden: true),
+            ],
+            outputs: [
+                OutputDefinition("item", types: ["Data"], allowsLoop: true),
+                OutputDefinition("debug", types: ["str"], hidden: true),
+            ]
+        ) { _, _ in [:] }
+        router.aliases = ["Prompt", "PromptComponent"]
+        router.isLegacy = true
+        router.isBeta = true
+        let bundle = BundleDefinition(id: "com.example.aliases", version: "1.0.0", displayName: "Aliases", components: [router])
+        let host = TestHost()
+        let exported = try Self.export(bundle, host: host)
+        let component = try #require(exported.component(named: "Prompt Template"))
+        let record = component.record.pointee
+        #expect(stringList(record.aliases) == ["Prompt", "PromptComponent"])
+        #expect(record.flags == LB_COMPONENT_THREADSAFE | LB_COMPONENT_LEGACY | LB_COMPONENT_BETA)
+        #expect(component.input(0).flags == LB_INPUT_HANDLE)
+        #expect(component.input(1).flags == LB_INPUT_ADVANCED | LB_INPUT_HIDDEN)
+        #expect(component.output(0).flags == LB_OUTPUT_ALLOWS_LOOP)
+        #expect(component.output(1).flags == LB_OUTPUT_HIDDEN)
     }
 }

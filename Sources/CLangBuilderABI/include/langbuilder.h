@@ -38,8 +38,8 @@ extern "C" {
 
 /** Major version: changes only when an incompatible change is unavoidable. Since ABI 1.0. */
 #define LB_ABI_MAJOR 1
-/** Minor version: grows with every append-only addition. Since ABI 1.0. */
-#define LB_ABI_MINOR 0
+/** Minor version: grows with every append-only addition. Since ABI 1.0 (1.1: lb_component.aliases). */
+#define LB_ABI_MINOR 1
 /** Packs a version as the host and descriptors carry it. Since ABI 1.0. */
 #define LB_ABI_MAKE_VERSION(major, minor) ((uint32_t)(((uint32_t)(major) << 16) | ((uint32_t)(minor) & 0xFFFFu)))
 /** The version this header describes. Since ABI 1.0. */
@@ -360,6 +360,14 @@ typedef struct lb_component {
     lb_destroy_fn destroy;             /* may be NULL */
     void *user_data;                   /* for the bundle's own use; the host never touches it */
     const char *documentation;         /* URL; may be NULL */
+    /* ABI 1.1 and later: */
+    /**
+     * Other type names the component answers to, NULL-terminated; NULL: none. Process lifetime. A flow node
+     * whose type is an alias resolves to this component (e.g. Langflow exports name "Prompt Template" by its
+     * legacy key "Prompt"); listings show `type_name` only. Like type names, aliases must be unique across all
+     * loaded bundles. Since ABI 1.1.
+     */
+    const char *const *aliases;
 } lb_component;
 
 /* MARK: - Plain C functions (the libffi tier) */

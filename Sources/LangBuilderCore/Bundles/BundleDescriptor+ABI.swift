@@ -90,6 +90,17 @@ struct DescriptorReader {
             components.append(component)
             implementations.append(implementation)
         }
+        // Aliases share the type names' namespace: checked once every type name of the bundle is known.
+        for (index, component) in components.enumerated() {
+            for (position, alias) in component.aliases.enumerated() {
+                if let previous = seen[alias] {
+                    throw error(
+                        .duplicateName, "components[\(index)] (\(component.typeName)).aliases[\(position)]",
+                        detail: "alias \"\(alias)\" is already a type name or alias (at \(previous.array)[\(previous.index)])")
+                }
+                seen[alias] = ("components", index)
+            }
+        }
 
         let functionRecords = try records(
             descriptor.value.functions, count: descriptor.value.function_count, stride: descriptor.value.function_stride,
@@ -213,6 +224,14 @@ struct DescriptorReader {
             outputs.append(port)
         }
 
+        // ABI 1.1: the field reads as NULL (no aliases) in a 1.0 writer's smaller struct.
+        let aliases = try stringList(reader.value.aliases, "\(location()).aliases")
+        for (index, alias) in aliases.enumerated() {
+            try validateTypeName(alias, "\(location()).aliases[\(index)]")
+            if alias == typeName || aliases[..<index].contains(alias) {
+                throw error(.duplicateName, "\(location()).aliases[\(index)]", detail: "alias \"\(alias)\" repeats the type name or an earlier alias")
+            }
+        }
         let descriptor = ComponentDescriptor(
             typeName: typeName,
             displayName: try optionalString(reader.value.display_name, "\(location()).display_name") ?? typeName,
@@ -225,7 +244,8 @@ struct DescriptorReader {
             isThreadSafe: flags & UInt32(LB_COMPONENT_THREADSAFE) != 0,
             isBeta: flags & UInt32(LB_COMPONENT_BETA) != 0,
             isLegacy: flags & UInt32(LB_COMPONENT_LEGACY) != 0,
-            acceptsExtraInputs: flags & UInt32(LB_COMPONENT_EXTRA_INPUTS) != 0
+            acceptsExtraInputs: flags & UInt32(LB_COMPONENT_EXTRA_INPUTS) != 0,
+            aliases: aliases
         )
         let native = NativeComponent(
             record: record.assumingMemoryBound(to: lb_component.self),

@@ -21,6 +21,9 @@ public struct ComponentDescriptor: Sendable, Equatable, Codable {
     public var acceptsExtraInputs: Bool
     /// For plain C functions called through libffi: their signature string, e.g. `d(dd)`.
     public var signature: String?
+    /// Other type names the registry resolves to this component (ABI 1.1), e.g. Langflow's legacy `Prompt` for
+    /// `Prompt Template`. Listings show ``typeName`` only.
+    public var aliases: [String]
 
     public init(
         typeName: String,
@@ -35,7 +38,8 @@ public struct ComponentDescriptor: Sendable, Equatable, Codable {
         isBeta: Bool = false,
         isLegacy: Bool = false,
         acceptsExtraInputs: Bool = false,
-        signature: String? = nil
+        signature: String? = nil,
+        aliases: [String] = []
     ) {
         self.typeName = typeName
         self.displayName = displayName
@@ -50,6 +54,31 @@ public struct ComponentDescriptor: Sendable, Equatable, Codable {
         self.isLegacy = isLegacy
         self.acceptsExtraInputs = acceptsExtraInputs
         self.signature = signature
+        self.aliases = aliases
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case typeName, displayName, description, category, icon, documentation, inputs, outputs, isThreadSafe, isBeta,
+            isLegacy, acceptsExtraInputs, signature, aliases
+    }
+
+    /// Decodes a descriptor; `aliases` is optional, so manifests written before ABI 1.1 still read.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        typeName = try container.decode(String.self, forKey: .typeName)
+        displayName = try container.decode(String.self, forKey: .displayName)
+        description = try container.decode(String.self, forKey: .description)
+        category = try container.decode(String.self, forKey: .category)
+        icon = try container.decodeIfPresent(String.self, forKey: .icon)
+        documentation = try container.decodeIfPresent(String.self, forKey: .documentation)
+        inputs = try container.decode([InputPort].self, forKey: .inputs)
+        outputs = try container.decode([OutputPort].self, forKey: .outputs)
+        isThreadSafe = try container.decode(Bool.self, forKey: .isThreadSafe)
+        isBeta = try container.decode(Bool.self, forKey: .isBeta)
+        isLegacy = try container.decode(Bool.self, forKey: .isLegacy)
+        acceptsExtraInputs = try container.decode(Bool.self, forKey: .acceptsExtraInputs)
+        signature = try container.decodeIfPresent(String.self, forKey: .signature)
+        aliases = try container.decodeIfPresent([String].self, forKey: .aliases) ?? []
     }
 
     /// The input port with this name.

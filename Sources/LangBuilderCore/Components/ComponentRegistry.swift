@@ -1,7 +1,8 @@
 /// The in-process table of loaded components, built from loaded bundles.
 ///
-/// It refuses a bundle whose id is already loaded, or that exports a component type another bundle already
-/// exports; the refusal names both files. Refusal is per bundle: a bundle loads whole or not at all.
+/// It refuses a bundle whose id is already loaded, or that exports a component type (or alias) another bundle
+/// already exports; the refusal names both files. Refusal is per bundle: a bundle loads whole or not at all.
+/// A component's aliases (ABI 1.1) resolve to it in ``component(named:)``; ``components`` lists type names only.
 ///
 /// ```swift
 /// let registry = ComponentRegistry(scan: BundleLoader().scan(directories: paths))
@@ -14,6 +15,8 @@ public struct ComponentRegistry: Sendable {
     /// Bundles refused while loading or while adding, with the reason.
     public private(set) var refused: [BundleLoadError] = []
     private var componentsByName: [String: RegisteredComponent] = [:]
+    /// Alias to the type name it stands for.
+    private var typeNamesByAlias: [String: String] = [:]
 
     public init(types: TypeRegistry = .standard) {
         self.types = types
@@ -40,20 +43,27 @@ public struct ComponentRegistry: Sendable {
                 detail: "bundle id \(bundle.descriptor.id) is already loaded from \(existing.file) (version \(existing.descriptor.version)); this copy is version \(bundle.descriptor.version)")
         }
         for component in bundle.components {
-            if let existing = componentsByName[component.typeName] {
+            for name in [component.typeName] + component.descriptor.aliases {
+                guard let existing = self.component(named: name) else { continue }
+                let what = name == component.typeName ? "component \(name)" : "alias \(name) of component \(component.typeName)"
+                let owner = existing.typeName == name ? "" : " (as an alias of \(existing.typeName))"
                 throw BundleLoadError(
                     .duplicateComponent, file: bundle.file, field: "component \(component.typeName)",
-                    detail: "component \(component.typeName) is already exported by \(existing.provenance.bundleID) from \(existing.provenance.file)")
+                    detail: "\(what) is already exported by \(existing.provenance.bundleID)\(owner) from \(existing.provenance.file)")
             }
         }
         bundles.append(bundle)
         for component in bundle.components {
             componentsByName[component.typeName] = component
+            for alias in component.descriptor.aliases { typeNamesByAlias[alias] = component.typeName }
         }
     }
 
-    /// The component with this type name.
-    public func component(named typeName: String) -> RegisteredComponent? { componentsByName[typeName] }
+    /// The component with this type name, or whose aliases include it.
+    public func component(named typeName: String) -> RegisteredComponent? {
+        if let component = componentsByName[typeName] { return component }
+        return typeNamesByAlias[typeName].flatMap { componentsByName[$0] }
+    }
 
     /// Every component, sorted by type name.
     public var components: [RegisteredComponent] {

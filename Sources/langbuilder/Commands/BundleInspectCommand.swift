@@ -50,6 +50,7 @@ enum BundleReport {
             if component.isThreadSafe { header += " thread-safe" }
             lines.append(header)
             if !component.description.isEmpty { lines.append("      \(component.description)") }
+            if !component.aliases.isEmpty { lines.append("      also named: \(component.aliases.joined(separator: ", "))") }
             for input in component.inputs {
                 var line = "      in  \(input.name): \(input.fieldType)"
                 if !input.acceptedTypes.isEmpty { line += " <- \(input.acceptedTypes.joined(separator: "|"))" }

@@ -132,7 +132,7 @@ enum BundleScaffold {
         static const lb_component components[] = {
             {sizeof(lb_component), LB_COMPONENT_THREADSAFE, "Greet", "Greet", "Says hello.", "processing", "Hand",
              greet_inputs, 1, sizeof(lb_input_port), greet_outputs, 1, sizeof(lb_output_port),
-             NULL, greet_run, NULL, NULL, NULL},
+             NULL, greet_run, NULL, NULL, NULL, NULL /* create, run, destroy, user_data, documentation, aliases */},
         };
         static const lb_fingerprint fingerprint = LB_FINGERPRINT_INIT;
         static const lb_bundle_descriptor descriptor = {

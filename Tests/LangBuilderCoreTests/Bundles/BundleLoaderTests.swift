@@ -24,7 +24,7 @@ import Testing
         let bundle = try loader.load(file: library)
         #expect(bundle.descriptor.id == "test.fixture.echo")
         #expect(bundle.descriptor.version == "1.0.0")
-        #expect(bundle.descriptor.abiVersion == ABIVersion(major: 1, minor: 0))
+        #expect(bundle.descriptor.abiVersion == ABIVersion(major: 1, minor: 1))
         #expect(bundle.descriptor.fingerprint.language == .c)
         #expect(bundle.descriptor.license == "MIT")
         let component = try #require(bundle.components.first)
@@ -51,30 +51,30 @@ import Testing
     @Test func refusesAnEntryThatReturnsNull() throws {
         let error = try refusal(FixtureSource.bundle(mutation: "return NULL;"))
         #expect(error.reason == .entryReturnedNull)
-        #expect(error.description.contains("lb_bundle_entry returned NULL for host ABI 1.0"))
+        #expect(error.description.contains("lb_bundle_entry returned NULL for host ABI 1.1"))
     }
 
     @Test func refusesAnotherMajorVersion() throws {
         let error = try refusal(FixtureSource.bundle(mutation: "descriptor.abi_version = LB_ABI_MAKE_VERSION(2, 0);"))
         #expect(error.reason == .majorVersionMismatch)
         #expect(error.field == "descriptor.abi_version")
-        #expect(error.expected == "major 1 (host ABI 1.0)")
+        #expect(error.expected == "major 1 (host ABI 1.1)")
         #expect(error.actual == "2.0")
     }
 
     @Test func refusesANewerMinorVersion() throws {
-        let error = try refusal(FixtureSource.bundle(mutation: "descriptor.abi_version = LB_ABI_MAKE_VERSION(1, 1);"))
+        let error = try refusal(FixtureSource.bundle(mutation: "descriptor.abi_version = LB_ABI_MAKE_VERSION(1, 2);"))
         #expect(error.reason == .newerMinorVersion)
-        #expect(error.expected == "at most 1.0")
-        #expect(error.actual == "1.1")
-        #expect(error.description.hasSuffix("descriptor.abi_version: the bundle was built for a newer host than this one; expected at most 1.0, found 1.1"))
+        #expect(error.expected == "at most 1.1")
+        #expect(error.actual == "1.2")
+        #expect(error.description.hasSuffix("descriptor.abi_version: the bundle was built for a newer host than this one; expected at most 1.1, found 1.2"))
     }
 
     @Test func refusesADescriptorTooSmallForItsVersion() throws {
         let error = try refusal(FixtureSource.bundle(mutation: "descriptor.struct_size = 48;"))
         #expect(error.reason == .structTooSmall)
         #expect(error.field == "descriptor.struct_size")
-        #expect(error.expected == "at least 104 for ABI 1.0")
+        #expect(error.expected == "at least 104 for ABI 1.1")
         #expect(error.actual == "48")
     }
 
@@ -250,5 +250,59 @@ import Testing
         #expect(scan.loaded.map(\.descriptor.id) == ["test.scan.a", "test.scan.c"])
         #expect(scan.refused.map(\.reason) == [.majorVersionMismatch, .notAnELFFile])
         #expect(scan.refused.map { URL(fileURLWithPath: $0.file).lastPathComponent } == ["libb-major.so", "libd-garbage.so"])
+    }
+
+    // MARK: - Aliases (ABI 1.1)
+
+    @Test func refusesAnAliasThatRepeatsTheTypeName() throws {
+        let error = try refusal(
+            FixtureSource.bundle(
+                mutation: "components[0].aliases = echo_aliases;", extra: "static const char *const echo_aliases[] = {\"Old\", \"Echo\", NULL};"))
+        #expect(error.reason == .duplicateName)
+        #expect(error.field == "components[0] (Echo).aliases[1]")
+        #expect(error.detail == "alias \"Echo\" repeats the type name or an earlier alias")
+    }
+
+    @Test func refusesAnAliasWithAQuote() throws {
+        let error = try refusal(
+            FixtureSource.bundle(
+                mutation: "components[0].aliases = echo_aliases;", extra: "static const char *const echo_aliases[] = {\"Bad\\\"Name\", NULL};"))
+        #expect(error.reason == .invalidField)
+        #expect(error.field == "components[0] (Echo).aliases[0]")
+    }
+
+    @Test func refusesAnAliasThatIsAnotherComponentsTypeNameInTheSameBundle() throws {
+        let error = try refusal(
+            FixtureSource.bundle(
+                mutation: "two[0].aliases = echo_aliases; descriptor.components = two; descriptor.component_count = 2;",
+                extra: """
+                    static const char *const echo_aliases[] = {"Second", NULL};
+                    static lb_component two[2];
+                    __attribute__((constructor)) static void copy_two(void) { two[0] = components[0]; two[1] = components[0]; two[1].type_name = "Second"; }
+                    """))
+        #expect(error.reason == .duplicateName)
+        #expect(error.field == "components[0] (Echo).aliases[0]")
+    }
+
+    /// A bundle built against the ABI 1.0 header has a shorter lb_component: whatever lies past its struct_size
+    /// (here the 1.1 `aliases` slot, filled only to prove it is never read) is absent.
+    @Test func readsNoAliasesFromAnABI10ComponentRecord() throws {
+        let library = try BundleFixtures.compile(
+            name: "abi10-component",
+            source: FixtureSource.bundle(
+                typeName: "EchoTen",
+                mutation: """
+                    descriptor.abi_version = LB_ABI_MAKE_VERSION(1, 0);
+                    components[0].struct_size = offsetof(lb_component, aliases);
+                    components[0].aliases = echo_aliases;
+                    """,
+                extra: "#include <stddef.h>\nstatic const char *const echo_aliases[] = {\"EchoTenOld\", NULL};"))
+        let bundle = try loader.load(file: library)
+        #expect(bundle.descriptor.abiVersion == ABIVersion(major: 1, minor: 0))
+        #expect(bundle.descriptor.components.map(\.aliases) == [[]])
+        var registry = ComponentRegistry()
+        try registry.add(bundle)
+        #expect(registry.component(named: "EchoTenOld") == nil)
+        #expect(registry.component(named: "EchoTen") != nil)
     }
 }

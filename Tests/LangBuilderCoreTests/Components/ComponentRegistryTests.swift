@@ -69,4 +69,51 @@ import Testing
         // The JSON text round-trips through a parser.
         #expect(try JSONValue(parsing: catalog.serialized()) == catalog)
     }
+
+    // MARK: - Aliases (ABI 1.1)
+
+    /// Compiles the echo fixture with `aliases` set on its component.
+    static func aliasedBundle(_ name: String, id: String, typeName: String, aliases: [String], mutation: String = "") throws -> String {
+        let list = (aliases.map { "\"\($0)\"" } + ["NULL"]).joined(separator: ", ")
+        return try BundleFixtures.compile(
+            name: name,
+            source: FixtureSource.bundle(
+                id: id, typeName: typeName, mutation: "components[0].aliases = echo_aliases; \(mutation)",
+                extra: "static const char *const echo_aliases[] = {\(list)};"))
+    }
+
+    @Test func resolvesAnAliasToItsComponentAndListsOnlyTheTypeName() throws {
+        let library = try Self.aliasedBundle("alias-resolve", id: "test.alias.resolve", typeName: "EchoNew", aliases: ["EchoOld", "Echo Older"])
+        var registry = ComponentRegistry()
+        try registry.add(try BundleLoader().load(file: library))
+        let component = try #require(registry.component(named: "EchoNew"))
+        #expect(component.descriptor.aliases == ["EchoOld", "Echo Older"])
+        #expect(registry.component(named: "EchoOld")?.typeName == "EchoNew")
+        #expect(registry.component(named: "Echo Older")?.typeName == "EchoNew")
+        #expect(registry.component(named: "EchoOldest") == nil)
+        #expect(registry.components.map(\.typeName) == ["EchoNew"])
+        #expect(registry.langflowCatalog()["testing"]?.objectValue?.keys.map { $0 } == ["EchoNew"])
+    }
+
+    @Test func refusesABundleWhoseAliasIsAnotherBundlesTypeName() throws {
+        let first = try BundleFixtures.compile(name: "alias-taken", source: FixtureSource.bundle(id: "test.alias.taken", typeName: "Taken"))
+        let second = try Self.aliasedBundle("alias-taker", id: "test.alias.taker", typeName: "Taker", aliases: ["Taken"])
+        var registry = ComponentRegistry()
+        try registry.add(try BundleLoader().load(file: first))
+        let error = #expect(throws: BundleLoadError.self) { try registry.add(try BundleLoader().load(file: second)) }
+        #expect(error?.reason == .duplicateComponent)
+        #expect(error?.file == second)
+        #expect(error?.detail == "alias Taken of component Taker is already exported by test.alias.taken from \(first)")
+        #expect(registry.component(named: "Taker") == nil, "a refused bundle adds none of its components")
+    }
+
+    @Test func refusesATypeNameThatIsAlreadyAnotherBundlesAlias() throws {
+        let first = try Self.aliasedBundle("alias-holder", id: "test.alias.holder", typeName: "Holder", aliases: ["Legacy"])
+        let second = try BundleFixtures.compile(name: "alias-legacy", source: FixtureSource.bundle(id: "test.alias.legacy", typeName: "Legacy"))
+        var registry = ComponentRegistry()
+        try registry.add(try BundleLoader().load(file: first))
+        let error = #expect(throws: BundleLoadError.self) { try registry.add(try BundleLoader().load(file: second)) }
+        #expect(error?.detail == "component Legacy is already exported by test.alias.holder (as an alias of Holder) from \(first)")
+        #expect(registry.component(named: "Legacy")?.typeName == "Holder")
+    }
 }

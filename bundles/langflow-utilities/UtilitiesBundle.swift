@@ -1,0 +1,17 @@
+import LangBuilderBundleSDK
+import LangflowBundleSupport
+
+/// Langflow's utility components under their Langflow names: Calculator, Current Date and ID Generator.
+let utilitiesBundle = BundleDefinition(
+    id: "dev.langbuilder.langflow-utilities",
+    version: "1.0.0",
+    displayName: "Langflow Utilities",
+    description: "Langflow's utility components: Calculator, Current Date and ID Generator.",
+    license: "Apache-2.0",
+    components: [calculator, currentDate, idGenerator]
+)
+
+@_cdecl("lb_bundle_entry")
+public func lb_bundle_entry(_ hostABI: UInt32, _ host: OpaquePointer?) -> OpaquePointer? {
+    utilitiesBundle.export(hostABI: hostABI, host: host)
+}
