@@ -39,7 +39,7 @@ import Glibc
             let deadline = Date().addingTimeInterval(60)
             while Date() < deadline {
                 guard process.isRunning else { throw BundleFixtures.FixtureError("the server exited:\n\(output)") }
-                if (try? ServeCommandTests.curl(["\(base)/health"]))?.status == 200 { return }
+                if (try? await ServeCommandTests.curl(["\(base)/health"]))?.status == 200 { return }
                 try await Task.sleep(for: .milliseconds(50))
             }
             throw BundleFixtures.FixtureError("the server did not become healthy:\n\(output)")
@@ -58,8 +58,15 @@ import Glibc
         }
     }
 
-    /// `curl ARGUMENTS`, answering the HTTP status (from `-w`) and the body.
-    static func curl(_ arguments: [String]) throws -> (status: Int, body: String) {
+    /// `curl ARGUMENTS` on a thread of its own (it blocks; Swift's cooperative pool is as wide as the cores and
+    /// shared with the other tests), answering the HTTP status (from `-w`) and the body.
+    static func curl(_ arguments: [String]) async throws -> (status: Int, body: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try blockingCurl(arguments) }) }
+        }
+    }
+
+    static func blockingCurl(_ arguments: [String]) throws -> (status: Int, body: String) {
         let result = try BundleFixtures.run("/usr/bin/env", ["curl", "-sS", "-w", "\n%{http_code}"] + arguments)
         guard result.status == 0 else { throw BundleFixtures.FixtureError("curl \(arguments) failed: \(result.output)") }
         var lines = result.output.split(separator: "\n", omittingEmptySubsequences: false)
@@ -120,7 +127,7 @@ import Glibc
 
         let first = try ServerProcess(dataDirectory: data, bundlesDirectory: bundles, port: port)
         try await first.waitUntilHealthy()
-        let login = try Self.curl(["-X", "POST", "-d", "username=langflow&password=e2e-password", "\(first.base)/api/v1/login"])
+        let login = try await Self.curl(["-X", "POST", "-d", "username=langflow&password=e2e-password", "\(first.base)/api/v1/login"])
         #expect(login.status == 200, "\(login.body)")
         let token = try #require(try Self.json(login.body)["access_token"] as? String)
         let auth = ["-H", "Authorization: Bearer \(token)", "-H", "Content-Type: application/json"]
@@ -128,25 +135,25 @@ import Glibc
         let echo = try Self.flowBody(
             name: "Echo", endpoint: "echo", nodes: [Self.node("ChatInput-1", "ChatInput"), Self.node("ChatOutput-1", "ChatOutput")],
             edges: [Self.edge("ChatInput-1", "ChatInput", to: "ChatOutput-1")])
-        let created = try Self.curl(auth + ["-X", "POST", "-d", echo, "\(first.base)/api/v1/flows/"])
+        let created = try await Self.curl(auth + ["-X", "POST", "-d", echo, "\(first.base)/api/v1/flows/"])
         #expect(created.status == 201, "\(created.body)")
         let flowID = try #require(try Self.json(created.body)["id"] as? String)
         let sleepy = try Self.flowBody(
             name: "Sleepy", endpoint: "sleepy",
             nodes: [Self.node("ChatInput-1", "ChatInput"), Self.node("Sleep-1", "Sleep", ["milliseconds": 60000]), Self.node("ChatOutput-1", "ChatOutput")],
             edges: [Self.edge("ChatInput-1", "ChatInput", to: "Sleep-1"), Self.edge("Sleep-1", "Sleep", to: "ChatOutput-1")])
-        #expect(try Self.curl(auth + ["-X", "POST", "-d", sleepy, "\(first.base)/api/v1/flows/"]).status == 201)
+        #expect(try await Self.curl(auth + ["-X", "POST", "-d", sleepy, "\(first.base)/api/v1/flows/"]).status == 201)
 
         // A streamed run that would sleep for a minute; curl blocks, so it runs off the cooperative pool.
         let base = first.base
-        let streamed = Task.detached { [auth] in
-            try Self.curl(auth + ["-N", "-X", "POST", "-d", #"{"input_value":"zzz"}"#, "\(base)/api/v1/run/sleepy?stream=true"])
+        let streamed = Task { [auth] in
+            try await Self.curl(auth + ["-N", "-X", "POST", "-d", #"{"input_value":"zzz"}"#, "\(base)/api/v1/run/sleepy?stream=true"])
         }
         var active = 0
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(90)
         while active == 0, Date() < deadline {
             try await Task.sleep(for: .milliseconds(20))
-            let queue = try Self.curl(auth + ["\(first.base)/api/v1/monitor/job_queue"])
+            let queue = try await Self.curl(auth + ["\(first.base)/api/v1/monitor/job_queue"])
             active = (try Self.json(queue.body)["active_jobs"] as? Int) ?? 0
         }
         #expect(active == 1)
@@ -166,13 +173,13 @@ import Glibc
         defer { if second.process.isRunning { kill(second.process.processIdentifier, SIGKILL) } }
         try await second.waitUntilHealthy()
         #expect(!second.output.contains("created the superuser"))
-        let again = try Self.curl(["-X", "POST", "-d", "username=langflow&password=e2e-password", "\(second.base)/api/v1/login"])
+        let again = try await Self.curl(["-X", "POST", "-d", "username=langflow&password=e2e-password", "\(second.base)/api/v1/login"])
         let token2 = try #require(try Self.json(again.body)["access_token"] as? String)
         let auth2 = ["-H", "Authorization: Bearer \(token2)", "-H", "Content-Type: application/json"]
-        let fetched = try Self.curl(auth2 + ["\(second.base)/api/v1/flows/\(flowID)"])
+        let fetched = try await Self.curl(auth2 + ["\(second.base)/api/v1/flows/\(flowID)"])
         #expect(fetched.status == 200)
         #expect(try Self.json(fetched.body)["name"] as? String == "Echo")
-        let run = try Self.curl(auth2 + ["-X", "POST", "-d", #"{"input_value":"after restart"}"#, "\(second.base)/api/v1/run/echo"])
+        let run = try await Self.curl(auth2 + ["-X", "POST", "-d", #"{"input_value":"after restart"}"#, "\(second.base)/api/v1/run/echo"])
         #expect(run.status == 200, "\(run.body)")
         #expect(run.body.contains("after restart"))
         #expect(try await second.terminate() == 0)
