@@ -61,15 +61,19 @@ struct ServeCommand: AsyncParsableCommand {
         }
         logger.info("auto-login is \(configuration.autoLogin ? "on" : "off")")
 
+        let recorder = RunRecorder(storage: storage, logger: logger)
         let app = buildApplication(
             settings: ServerSettings(host: configuration.host, port: configuration.port, maxBodySize: configuration.maxBodySize),
-            storage: storage, registry: RegistryHolder(registry), auth: auth, logger: logger)
+            storage: storage, registry: RegistryHolder(registry), auth: auth, recorder: recorder, logger: logger)
         do {
             try await app.runService()
         } catch {
+            await recorder.flush()
             try? await storage.close()
             throw error
         }
+        // What the last runs left to record is written before the storage closes.
+        await recorder.flush()
         try await storage.close()
     }
 }
