@@ -56,12 +56,16 @@ public func buildRouter(
     FlowController(storage: storage).addRoutes(to: authenticated)
     VariableController(storage: storage, credentials: auth.credentials).addRoutes(to: authenticated)
 
-    // Runs: /run, /run/advanced, builds and the monitor.
+    // Runs: /run, /run/advanced, builds, the monitor, and webhooks (which authenticate themselves).
     let recorder = recorder ?? RunRecorder(storage: storage)
     let preparation = RunPreparation(storage: storage, registry: registry, credentials: auth.credentials)
     let builds = BuildJobRegistry(retention: settings.buildRetention)
     RunController(preparation: preparation, activeRuns: activeRuns, recorder: recorder).addRoutes(to: authenticated)
     BuildController(preparation: preparation, activeRuns: activeRuns, recorder: recorder, builds: builds).addRoutes(to: authenticated)
     MonitorController(storage: storage).addRoutes(to: authenticated)
+    WebhookController(
+        preparation: preparation, authenticator: Authenticator(storage: storage, tokens: auth.tokens), authEnabled: settings.webhookAuthEnabled,
+        activeRuns: activeRuns, recorder: recorder
+    ).addRoutes(to: router.group("api/v1"))
     return router
 }

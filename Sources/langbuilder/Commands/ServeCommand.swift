@@ -61,9 +61,14 @@ struct ServeCommand: AsyncParsableCommand {
         }
         logger.info("auto-login is \(configuration.autoLogin ? "on" : "off")")
 
+        // Without credentials, webhooks run as the flow's owner: only when explicitly turned off.
+        let webhookAuth = ProcessInfo.processInfo.environment["LANGBUILDER_WEBHOOK_AUTH_ENABLE"].map {
+            !["false", "0", "no", "off"].contains($0.lowercased())
+        } ?? true
         let recorder = RunRecorder(storage: storage, logger: logger)
         let app = buildApplication(
-            settings: ServerSettings(host: configuration.host, port: configuration.port, maxBodySize: configuration.maxBodySize),
+            settings: ServerSettings(
+                host: configuration.host, port: configuration.port, maxBodySize: configuration.maxBodySize, webhookAuthEnabled: webhookAuth),
             storage: storage, registry: RegistryHolder(registry), auth: auth, recorder: recorder, logger: logger)
         do {
             try await app.runService()
