@@ -229,6 +229,21 @@ import Testing
         }
     }
 
+    @Test func forgetsFinishedBuildsAfterTheirRetention() async throws {
+        let recording = try await RecordingServer { $0.buildRetention = .zero }
+        let flow = try await recording.flow("Shout", FlowDocuments.shout)
+        try await recording.app().test(.router) { client in
+            let bob = try await recording.bearer("bob")
+            let job = try await start(client, flow, bob)
+            var status = HTTPResponse.Status.ok
+            for _ in 0..<500 where status == .ok {
+                status = try await client.execute(uri: "/api/v1/build/\(job)/events?event_delivery=polling", method: .get, headers: bob) { $0.status }
+                if status == .ok { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            #expect(status == .notFound, "a finished build is forgotten once its retention has passed")
+        }
+    }
+
     @Test func refusesBadInputsUnknownBuildsAndOtherUsersBuilds() async throws {
         let recording = try await RecordingServer()
         let flow = try await recording.flow("Sleepy", FlowDocuments.sleepy)

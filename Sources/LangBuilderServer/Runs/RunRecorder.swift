@@ -206,7 +206,11 @@ public final class RunRecorder: Sendable {
             guard let batch else { return }
             var records: [RunRecords] = []
             records.reserveCapacity(batch.count)
-            for finished in batch { records.append(Self.records(for: finished)) }
+            for finished in batch {
+                records.append(Self.records(for: finished))
+                // Converting is CPU work on the shared pool: let request handlers in between runs.
+                await Task.yield()
+            }
             await write(records)
             let ready = state.withLock { state in
                 state.writingFrom = nil
