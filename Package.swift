@@ -192,7 +192,7 @@ let package = Package(
             name: "langbuilder-benchmarks",
             dependencies: [
                 "LangBuilderCore", "LangBuilderTesting", "CLangBuilderABI", "CLangBuilderFFI",
-                "LangBuilderStorage", "LangBuilderStorageSQLite",
+                "LangBuilderStorage", "LangBuilderStorageSQLite", "LangBuilderServer",
             ],
             path: "Benchmarks/LangBuilderBenchmarks",
             swiftSettings: swiftSettings

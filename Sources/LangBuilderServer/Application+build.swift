@@ -8,18 +8,26 @@ public import Logging
 /// ```swift
 /// let app = buildApplication(
 ///     settings: ServerSettings(port: 7860), storage: SQLiteStorageDriver(path: file),
-///     registry: RegistryHolder(registry), auth: await AuthServices(secrets: secrets, configuration: configuration))
+///     registry: RegistryHolder(registry), auth: await AuthServices(secrets: secrets, configuration: configuration),
+///     recorder: recorder)
 /// try await app.runService()
+/// await recorder.flush()   // what runs left to record
 /// ```
+///
+/// - Parameter recorder: writes what runs produce to storage; pass one to flush it at shutdown (by default
+///   one over `storage` is made).
 public func buildApplication(
     settings: ServerSettings,
     storage: some StorageDriver,
     registry: RegistryHolder,
     auth: AuthServices,
     activeRuns: ActiveRuns = ActiveRuns(),
+    recorder: RunRecorder? = nil,
     logger: Logger = Logger(label: "langbuilder.server")
 ) -> Application<RouterResponder<AppRequestContext>> {
-    let router = buildRouter(settings: settings, storage: storage, registry: registry, auth: auth, activeRuns: activeRuns)
+    let router = buildRouter(
+        settings: settings, storage: storage, registry: registry, auth: auth, activeRuns: activeRuns,
+        recorder: recorder ?? RunRecorder(storage: storage, logger: logger))
     return Application(
         router: router,
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "LangBuilder"),
@@ -30,7 +38,7 @@ public func buildApplication(
 /// The router of the application, for tests and for embedding.
 public func buildRouter(
     settings: ServerSettings, storage: some StorageDriver, registry: RegistryHolder, auth: AuthServices,
-    activeRuns: ActiveRuns = ActiveRuns()
+    activeRuns: ActiveRuns = ActiveRuns(), recorder: RunRecorder? = nil
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
@@ -47,7 +55,6 @@ public func buildRouter(
     UserController(storage: storage, auth: auth).addRoutes(to: authenticated)
     APIKeyController(storage: storage, cache: auth.credentialCache).addRoutes(to: authenticated)
     FlowController(storage: storage).addRoutes(to: authenticated)
-    RunController(storage: storage, registry: registry, credentials: auth.credentials, activeRuns: activeRuns).addRoutes(to: authenticated)
     VariableController(storage: storage, credentials: auth.credentials).addRoutes(to: authenticated)
 
     // Projects, flow import/export and examples, files (v1 per flow, v2 per user).
@@ -56,7 +63,19 @@ public func buildRouter(
     FlowTransferController(storage: storage, settings: settings).addRoutes(to: authenticated)
     FileController(storage: storage, settings: settings).addRoutes(to: authenticated)
     let authenticatedV2 = router.group("api/v2")
-        .add(middleware: AuthenticationMiddleware(authenticator: Authenticator(storage: storage, tokens: auth.tokens)))
+        .add(middleware: AuthenticationMiddleware(authenticator: Authenticator(storage: storage, tokens: auth.tokens, cache: auth.credentialCache)))
     UserFileController(storage: storage, settings: settings).addRoutes(to: authenticatedV2)
+
+    // Runs: /run, /run/advanced, builds, the monitor, and webhooks (which authenticate themselves).
+    let recorder = recorder ?? RunRecorder(storage: storage)
+    let preparation = RunPreparation(storage: storage, registry: registry, credentials: auth.credentials)
+    let builds = BuildJobRegistry(retention: settings.buildRetention)
+    RunController(preparation: preparation, activeRuns: activeRuns, recorder: recorder).addRoutes(to: authenticated)
+    BuildController(preparation: preparation, activeRuns: activeRuns, recorder: recorder, builds: builds).addRoutes(to: authenticated)
+    MonitorController(storage: storage).addRoutes(to: authenticated)
+    WebhookController(
+        preparation: preparation, authenticator: Authenticator(storage: storage, tokens: auth.tokens, cache: auth.credentialCache), authEnabled: settings.webhookAuthEnabled,
+        activeRuns: activeRuns, recorder: recorder
+    ).addRoutes(to: router.group("api/v1"))
     return router
 }

@@ -61,6 +61,12 @@ struct ServeCommand: AsyncParsableCommand {
                     + "Set LANGBUILDER_SUPERUSER_PASSWORD to choose it yourself; this password is not shown again.\n").utf8))
         }
         logger.info("auto-login is \(configuration.autoLogin ? "on" : "off")")
+
+        // Without credentials, webhooks run as the flow's owner: only when explicitly turned off.
+        let webhookAuth = ProcessInfo.processInfo.environment["LANGBUILDER_WEBHOOK_AUTH_ENABLE"].map {
+            !["false", "0", "no", "off"].contains($0.lowercased())
+        } ?? true
+        let recorder = RunRecorder(storage: storage, logger: logger)
         do {
             let examples = try await ExampleFlows.shipped().seed(into: storage)
             logger.info("example flows: \(examples.created) created, \(examples.updated) updated, \(examples.removed) removed")
@@ -73,19 +79,24 @@ struct ServeCommand: AsyncParsableCommand {
         let settings = ServerSettings(
             host: configuration.host, port: configuration.port, maxBodySize: configuration.maxBodySize + 64 * 1024,
             maxFileSizeUpload: max(1, configuration.maxBodySize / (1024 * 1024)),
-            dataDirectory: URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true))
+            dataDirectory: URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true),
+            webhookAuthEnabled: webhookAuth)
         let activeRuns = ActiveRuns()
         let app = buildApplication(
-            settings: settings, storage: storage, registry: RegistryHolder(registry), auth: auth, activeRuns: activeRuns, logger: logger)
+            settings: settings, storage: storage, registry: RegistryHolder(registry), auth: auth, activeRuns: activeRuns,
+            recorder: recorder, logger: logger)
         // SIGTERM/SIGINT: runs in progress get the grace period, then are cancelled; then the HTTP server stops;
         // then the storage is closed.
         let services = serverServiceGroup(app: app, activeRuns: activeRuns, drainGrace: configuration.shutdownGrace, logger: logger)
         do {
             try await services.run()
         } catch {
+            await recorder.flush()
             try? await storage.close()
             throw error
         }
+        // What the last runs left to record is written before the storage closes.
+        await recorder.flush()
         await auth.credentialCache.flushUses(to: storage, logger: logger)
         try await storage.close()
         logger.info("stopped")

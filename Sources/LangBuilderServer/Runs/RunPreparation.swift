@@ -1,0 +1,85 @@
+import Foundation
+import HTTPTypes
+import LangBuilderAuth
+import LangBuilderCore
+import LangBuilderStorage
+import Logging
+
+/// What every way of running a flow shares (`/run`, `/run/advanced`, builds, webhooks): reading the stored
+/// flow, building it against the registry, and the run options with the user's variables.
+struct RunPreparation: Sendable {
+    let storage: any StorageDriver
+    let registry: RegistryHolder
+    let credentials: CredentialCipher
+
+    /// The flow stored in `record` (or `data` in its place, for a build of an unsaved graph), with its id set to
+    /// the record's; 422 when it cannot be read.
+    func flow(_ record: FlowRecord, data: JSONValue? = nil) throws -> Flow {
+        var flow: Flow
+        do {
+            if let data {
+                flow = try Flow(json: data)
+            } else {
+                guard let stored = record.data else {
+                    throw APIError(.unprocessableContent, "Flow \(record.id.lowercased) has no data to run")
+                }
+                flow = try Flow(parsing: Data(stored.utf8))
+            }
+        } catch let error as FlowError {
+            throw APIError(.unprocessableContent, "The flow cannot be read: \(error)")
+        }
+        flow.id = record.id.lowercased
+        return flow
+    }
+
+    /// Builds `flow` against the current registry.
+    func plan(_ flow: Flow, tweaks: JSONValue? = nil, inputValue: String? = nil, inputType: String = "chat") throws(FlowValidationError) -> ExecutionPlan {
+        try FlowBuilder(registry: registry.snapshot.registry).build(flow, tweaks: tweaks, inputValue: inputValue, inputType: inputType)
+    }
+
+    /// The options of a run of `plan` as `user`: the user's variables are read only when the flow uses some,
+    /// so plain runs cost no extra storage query.
+    func options(
+        for plan: ExecutionPlan, flowID: UUID, user: UserRecord, sessionID: String?, inputValue: String?, logger: Logger
+    ) async throws -> RunOptions {
+        let readsVariables = plan.vertices.contains { vertex in
+            vertex.inputs.contains { if case .variable = $0 { true } else { false } }
+        }
+        let variables = readsVariables ? try await VariableController.values(for: user.id, storage: storage, credentials: credentials) : [:]
+        return RunOptions(
+            flowID: flowID.lowercased, sessionID: sessionID, userID: user.id.lowercased, inputValue: inputValue,
+            variables: { variables[$0] }, logger: logger)
+    }
+
+    /// The flow named by id or endpoint name, if `user` may run it; 404 `Flow identifier … not found` otherwise.
+    func flow(identifiedBy identifier: String, user: UserRecord) async throws -> FlowRecord {
+        if let id = UUID(uuidString: identifier), let flow = try await storage.flow(id: id), Self.mayRun(flow, user) {
+            return flow
+        }
+        if let flow = try await storage.flow(endpointName: identifier, userID: user.id) { return flow }
+        throw APIError(.notFound, "Flow identifier \(identifier) not found")
+    }
+
+    /// Whether `user` may run (and read the run records of) `flow`: the owner, anyone for an example flow, the superuser.
+    static func mayRun(_ flow: FlowRecord, _ user: UserRecord) -> Bool {
+        flow.userID == user.id || flow.userID == nil || user.isSuperuser
+    }
+
+    /// A flow that does not build: 422 with every issue.
+    static func invalid(_ error: FlowValidationError) -> APIError {
+        APIError(.unprocessableContent, detail: [
+            "message": .string(summary(error)), "issues": .array(error.issues.map(render)),
+        ])
+    }
+
+    static func summary(_ error: FlowValidationError) -> String {
+        "The flow is not valid: \(error.issues.count) problem\(error.issues.count == 1 ? "" : "s")"
+    }
+
+    static func render(_ issue: FlowIssue) -> JSONValue {
+        [
+            "type": .string(issue.kind.rawValue), "node_id": .text(issue.nodeID), "component_type": .text(issue.componentType),
+            "field": .text(issue.field), "message": .string(issue.message), "description": .string(issue.description),
+        ]
+    }
+}

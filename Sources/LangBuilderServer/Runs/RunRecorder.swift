@@ -1,0 +1,295 @@
+public import Foundation
+public import LangBuilderCore
+public import LangBuilderStorage
+public import Logging
+import Synchronization
+
+/// Writes what runs leave behind (chat messages, one transaction per vertex and, for builds, the vertex
+/// builds) to storage, off the response path.
+///
+/// ``record(_:plan:flowID:kind:events:)`` only queues the finished run. A background task turns queued runs
+/// into records and writes everything queued since its last write with one ``StorageDriver/recordRun(messages:transactions:vertexBuilds:)``
+/// call (group commit: one transaction per batch), so a busy server writes fewer, larger transactions while
+/// a quiet one writes each run at once. Runs never wait for storage: the queue is bounded, and only when
+/// storage cannot keep up (it is failing) are the oldest queued runs dropped, with a logged warning. A
+/// batch that storage refuses because of one run (its flow was deleted meanwhile) is written run by run, so
+/// the others are kept.
+///
+/// ```swift
+/// let recorder = RunRecorder(storage: storage)
+/// let run = FlowRunner().start(plan, options: options)
+/// _ = try? await run.result()
+/// await recorder.record(run, plan: plan, flowID: flow.id)   // queued: returns at once
+/// await recorder.flush()   // in tests, and at shutdown
+/// ```
+public final class RunRecorder: Sendable {
+    /// What a run records, as Langflow: every run its messages and transactions; a build (the editor's run
+    /// path) its vertex builds too, unless the build asked not to (`log_builds=false`).
+    public enum Kind: Sendable, Equatable {
+        case run
+        case build(logVertexBuilds: Bool)
+    }
+
+    /// A finished run waiting to be recorded: its events and how it ended, not the run itself, so that its
+    /// component instances and memory are released while it waits.
+    struct FinishedRun: Sendable {
+        let plan: ExecutionPlan
+        let flowID: UUID
+        let kind: Kind
+        let runID: String
+        let sessionID: String
+        let events: [RunEvent]
+        /// Why the run failed; nil when it succeeded.
+        let failure: RunError?
+        let finishedAt: Date
+    }
+
+    private struct Entry {
+        let sequence: UInt64
+        let run: FinishedRun
+    }
+
+    private struct State {
+        var queue: [Entry] = []
+        var head = 0
+        var nextSequence: UInt64 = 1
+        /// The first sequence of the batch being written.
+        var writingFrom: UInt64?
+        var isDraining = false
+        var waiters: [(target: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
+        var dropped = 0
+        var lastDropWarning: ContinuousClock.Instant?
+
+        var queuedCount: Int { queue.count - head }
+
+        /// Every run queued with a sequence up to this one is written or dropped.
+        var doneThrough: UInt64 {
+            let pending = [writingFrom, head < queue.count ? queue[head].sequence : nil].compactMap { $0 }.min()
+            return (pending ?? nextSequence) - 1
+        }
+
+        mutating func compact() {
+            if head > 64 && head * 2 > queue.count {
+                queue.removeFirst(head)
+                head = 0
+            }
+        }
+
+        mutating func readyWaiters() -> [CheckedContinuation<Void, Never>] {
+            let done = doneThrough
+            var ready: [CheckedContinuation<Void, Never>] = []
+            waiters.removeAll { waiter in
+                guard waiter.target <= done else { return false }
+                ready.append(waiter.continuation)
+                return true
+            }
+            return ready
+        }
+    }
+
+    let storage: any StorageDriver
+    let logger: Logger
+    private let capacity: Int
+    private let maxBatch: Int
+    private let retryDelays: [Duration]
+    private let state = Mutex(State())
+
+    /// - Parameters:
+    ///   - capacity: how many finished runs may wait to be written; past it the oldest are dropped.
+    ///   - maxBatch: the most runs written in one transaction.
+    public convenience init(storage: any StorageDriver, capacity: Int = 10_000, maxBatch: Int = 256, logger: Logger = Logger(label: "langbuilder.recorder")) {
+        self.init(storage: storage, capacity: capacity, maxBatch: maxBatch, retryDelays: [.milliseconds(50), .milliseconds(500), .seconds(2)], logger: logger)
+    }
+
+    /// - Parameter retryDelays: the waits before retrying a batch that storage failed to write; when they are
+    ///   used up, the batch is dropped.
+    init(storage: any StorageDriver, capacity: Int, maxBatch: Int, retryDelays: [Duration], logger: Logger) {
+        self.storage = storage
+        self.capacity = max(1, capacity)
+        self.maxBatch = max(1, maxBatch)
+        self.retryDelays = retryDelays
+        self.logger = logger
+    }
+
+    /// How many runs wait to be written.
+    public var queuedCount: Int { state.withLock { $0.queuedCount } }
+
+    /// How many runs' records were dropped because storage was failing.
+    public var droppedCount: Int { state.withLock { $0.dropped } }
+
+    /// Queues a finished run for recording and returns at once: it only collects the run's buffered events
+    /// and its outcome, never waiting for storage.
+    ///
+    /// - Parameters:
+    ///   - run: a run that has ended.
+    ///   - plan: the plan it ran (inputs and components of its vertices).
+    ///   - flowID: the stored flow the records belong to.
+    ///   - events: the run's events when the caller read them (a streamed run, a build); nil reads them
+    ///     from `run`, whose events nobody else read.
+    public func record(_ run: FlowRun, plan: ExecutionPlan, flowID: UUID, kind: Kind = .run, events: [RunEvent]? = nil) async {
+        var collected = events ?? []
+        if events == nil {
+            for await event in run.events { collected.append(event) }
+        }
+        var failure: RunError?
+        do throws(RunError) {
+            _ = try await run.result()
+        } catch {
+            failure = error
+        }
+        enqueue(
+            FinishedRun(
+                plan: plan, flowID: flowID, kind: kind, runID: run.context.runID, sessionID: run.context.sessionID, events: collected,
+                failure: failure, finishedAt: Date()))
+    }
+
+    private func enqueue(_ finished: FinishedRun) {
+        let (startDrain, dropped, warn, ready) = state.withLock { state in
+            var dropped = 0
+            while state.queuedCount >= capacity {
+                state.head += 1
+                dropped += 1
+            }
+            state.compact()
+            state.queue.append(Entry(sequence: state.nextSequence, run: finished))
+            state.nextSequence += 1
+            state.dropped += dropped
+            var warn = false
+            if dropped > 0 {
+                let now = ContinuousClock.now
+                if state.lastDropWarning.map({ now - $0 > .seconds(10) }) ?? true {
+                    state.lastDropWarning = now
+                    warn = true
+                }
+            }
+            let start = !state.isDraining
+            state.isDraining = true
+            return (start, dropped, warn, dropped > 0 ? state.readyWaiters() : [])
+        }
+        for waiter in ready { waiter.resume() }
+        if warn {
+            logger.warning("run records dropped: storage is not keeping up", metadata: ["dropped": "\(dropped)", "queued": "\(capacity)"])
+        }
+        if startDrain {
+            Task.detached(priority: .utility) { await self.drain() }
+        }
+    }
+
+    /// Returns when every run queued before the call is written (or dropped).
+    public func flush() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { state -> Bool in
+                let target = state.nextSequence - 1
+                if state.doneThrough >= target { return true }
+                state.waiters.append((target, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
+    /// Writes batches until the queue is empty.
+    private func drain() async {
+        while true {
+            let batch = state.withLock { state -> [FinishedRun]? in
+                guard state.queuedCount > 0 else {
+                    state.isDraining = false
+                    return nil
+                }
+                let end = min(state.queue.count, state.head + maxBatch)
+                let entries = state.queue[state.head..<end]
+                state.writingFrom = entries.first?.sequence
+                state.head = end
+                state.compact()
+                return entries.map(\.run)
+            }
+            guard let batch else { return }
+            var records: [RunRecords] = []
+            records.reserveCapacity(batch.count)
+            for finished in batch {
+                records.append(Self.records(for: finished))
+                // Converting is CPU work on the shared pool: let request handlers in between runs.
+                await Task.yield()
+            }
+            await write(records)
+            let ready = state.withLock { state in
+                state.writingFrom = nil
+                return state.readyWaiters()
+            }
+            for waiter in ready { waiter.resume() }
+        }
+    }
+
+    /// Writes a batch in one transaction; on a refusal that one run can cause, run by run; on a storage
+    /// failure, retries, then drops.
+    private func write(_ batch: [RunRecords]) async {
+        let batch = batch.filter { !$0.isEmpty }
+        guard !batch.isEmpty else { return }
+        var attempt = 0
+        while true {
+            do {
+                try await storage.recordRun(
+                    messages: batch.flatMap(\.messages), transactions: batch.flatMap(\.transactions), vertexBuilds: batch.flatMap(\.vertexBuilds))
+                return
+            } catch let error as StorageError where error.isCausedByRecords {
+                if batch.count > 1 {
+                    for records in batch { await write(records) }
+                } else {
+                    logRefusal(error, batch[0])
+                }
+                return
+            } catch {
+                if attempt < retryDelays.count {
+                    logger.debug("writing run records failed; retrying", metadata: ["error": "\(error)", "attempt": "\(attempt + 1)"])
+                    try? await Task.sleep(for: retryDelays[attempt])
+                    attempt += 1
+                    continue
+                }
+                state.withLock { $0.dropped += batch.count }
+                logger.error("run records dropped: storage is failing", metadata: ["runs": "\(batch.count)", "error": "\(error)"])
+                return
+            }
+        }
+    }
+
+    /// One run's records, written alone after its batch was refused.
+    private func write(_ records: RunRecords) async {
+        do {
+            try await storage.recordRun(messages: records.messages, transactions: records.transactions, vertexBuilds: records.vertexBuilds)
+        } catch let error as StorageError where error.isCausedByRecords {
+            logRefusal(error, records)
+        } catch {
+            state.withLock { $0.dropped += 1 }
+            logger.error("run records dropped: storage is failing", metadata: ["run_id": "\(records.runID)", "error": "\(error)"])
+        }
+    }
+
+    private func logRefusal(_ error: StorageError, _ records: RunRecords) {
+        if error == .notFound {
+            // The flow was deleted after its run: its records go with it.
+            logger.debug("run records not written: the flow no longer exists", metadata: ["run_id": "\(records.runID)"])
+        } else {
+            logger.warning("run records refused by storage", metadata: ["run_id": "\(records.runID)", "error": "\(error)"])
+        }
+    }
+}
+
+/// What one run writes.
+struct RunRecords: Sendable {
+    var runID: String
+    var messages: [MessageRecord] = []
+    var transactions: [TransactionRecord] = []
+    var vertexBuilds: [VertexBuildRecord] = []
+
+    var isEmpty: Bool { messages.isEmpty && transactions.isEmpty && vertexBuilds.isEmpty }
+}
+
+extension StorageError {
+    /// Whether storage refused the records themselves (a deleted flow, a duplicate id) rather than failed.
+    var isCausedByRecords: Bool {
+        switch self {
+        case .notFound, .duplicate, .invalid, .versionConflict: true
+        case .backend: false
+        }
+    }
+}
