@@ -15,7 +15,7 @@ import Testing
         #expect(loaded.map { $0["id"]?.stringValue } == BuiltProducts.bundles.map(\.id))
         #expect(loaded.map { $0["language"]?.stringValue } == BuiltProducts.bundles.map(\.language))
         #expect(loaded.map { $0["version"]?.stringValue } == ["1.0.0", "1.0.0", "1.0.0"])
-        #expect(loaded.map { $0["abi_version"]?.stringValue } == ["1.0", "1.0", "1.0"])
+        #expect(loaded.map { $0["abi_version"]?.stringValue } == ["1.1", "1.1", "1.1"])
         #expect(loaded.map { $0["file"]?.stringValue } == BuiltProducts.bundles.map { BuiltProducts.path($0.file) })
         #expect(loaded.map { $0["components"]?.arrayValue?.compactMap(\.stringValue) } == BuiltProducts.bundles.map(\.components))
     }
@@ -141,7 +141,7 @@ import Testing
         let result = try BuiltProducts.langbuilder(["bundle", "validate", folder.path])
         #expect(result.status == 1, "\(result.output)")
         let future = folder.appendingPathComponent("libfuture.so").path
-        #expect(result.output.contains("invalid: \(future): lb_bundle_entry: descriptor.abi_version: expected major 1 (host ABI 1.0), found 2.0"), "\(result.output)")
+        #expect(result.output.contains("invalid: \(future): lb_bundle_entry: descriptor.abi_version: expected major 1 (host ABI 1.1), found 2.0"), "\(result.output)")
         #expect(result.output.contains("ok: \(folder.path)/libstd-text.so: dev.langbuilder.std-text 1.0.0, 7 components"), "\(result.output)")
     }
 }
