@@ -1,6 +1,6 @@
 // Reproducible micro-benchmarks of the bundle ABI: loading, calling through the table, libffi, and the cost
 // of passing strings and JSON across the boundary, the engine, and storage's run path.
-// Run: swift run -c release langbuilder-benchmarks [abi] [engine] [storage]
+// Run: swift run -c release langbuilder-benchmarks [abi] [engine] [storage] [http]
 // Each number is the median over many batches; the machine is printed with the results.
 import CLangBuilderABI
 import CLangBuilderFFI
@@ -49,3 +49,4 @@ print("LangBuilder benchmarks — \(ProcessInfo.processInfo.activeProcessorCount
 if sections.isEmpty || sections.contains("abi") || sections == ["load"] { runABIBenchmarks(bundleDirectory: bundleDirectory) }
 if sections.isEmpty || sections.contains("engine") || sections == ["chain"] { runEngineBenchmarks() }
 if sections.isEmpty || sections.contains("storage") { runStorageBenchmarks() }
+if sections.isEmpty || sections.contains("http") { runHTTPBenchmarks() }

@@ -36,6 +36,21 @@ import Testing
         #expect(server.requestsServed == 1)
     }
 
+    @Test func takesTheProxyFromTheEnvironment() throws {
+        // The loopback server plays the proxy: a proxied request names the absolute URL.
+        let proxy = try LoopbackHTTPServer { request, responder in
+            responder.respond(status: 200, text: "proxied \(request.method) \(request.target)")
+        }
+        defer { proxy.stop() }
+        let (bundles, flow) = try setUp(url: "http://api.example.invalid/v1/items")
+        let result = try BundleFixtures.run(
+            BuiltProducts.path("langbuilder"), ["run", flow.path, "--bundles-dir", bundles.path],
+            environment: ["LANGBUILDER_BUNDLES_PATH": "", "http_proxy": proxy.url(""), "no_proxy": "", "NO_PROXY": ""])
+        #expect(result.status == 0, "\(result.output)")
+        let response = try JSONValue(parsing: result.output)
+        #expect(response["body"] == "proxied GET http://api.example.invalid/v1/items")
+    }
+
     @Test func refusesABadHTTPSettingBeforeRunning() throws {
         let (bundles, flow) = try setUp(url: "http://127.0.0.1:1/")
         let result = try BundleFixtures.run(

@@ -245,8 +245,9 @@ typedef struct lb_message_query {
 
 /**
  * What the host offers to bundles. Passed to the entry point; process lifetime. Since ABI 1.0.
- * A bundle checks `struct_size` (or a NULL slot) before using any function added after ABI 1.0, so a
- * bundle built against a newer header still runs on an older host.
+ * A bundle checks `struct_size` (or a NULL slot) before using any function added after ABI 1.0
+ * (LB_HOST_HAS), so a bundle built against a newer header that declares the oldest version it needs in its
+ * descriptor's abi_version still runs on an older host.
  */
 typedef struct lb_host_api {
     uint32_t struct_size;       /* sizeof(lb_host_api) as the host compiled it */
@@ -306,8 +307,8 @@ typedef struct lb_host_api {
     /**
      * Streams a token of the answer being produced: the run emits Langflow's `token` event with
      * {"chunk": <chunk>, "id": <vertex id>}. `chunk` is UTF-8, borrowed; the host escapes it. Cheaper than
-     * emit("token", ...), which needs JSON. Thread-safe (e.g. from an http_request on_chunk callback). Since
-     * ABI 1.1.
+     * emit("token", ...), which needs JSON. Thread-safe (also from threads the component started during the
+     * call). Since ABI 1.1.
      */
     int32_t (*emit_token)(lb_context *context, lb_string chunk);
     /**
@@ -319,8 +320,8 @@ typedef struct lb_host_api {
      */
     int32_t (*get_messages)(lb_context *context, const lb_message_query *query, lb_string *out);
     /**
-     * Appends a message to the chat history. `message_json` (borrowed) is a JSON object with at least "text";
-     * "sender" defaults to "Machine", "sender_name" to "AI", "session_id" to the run's session; the host sets
+     * Appends a message to the chat history. `message_json` (borrowed) is a JSON object, usually with "text"
+     * (default ""); "sender" defaults to "Machine", "sender_name" to "AI", "session_id" to the run's session; the host sets
      * "id", "timestamp" and "flow_id". When `stored` is not NULL it receives the stored message (JSON, in the
      * run's arena). Returns LB_ERROR (after setting the error) for a document that is not a JSON object,
      * LB_UNSUPPORTED when the host keeps no history. Since ABI 1.1.

@@ -108,8 +108,13 @@ public final class CallContext: @unchecked Sendable {
     public let run: RunContext
     public let vertexID: String
     public let componentType: String
-    // Written only by the thread running the call, read after it returns.
-    var errorMessage: String?
+    /// The error the call reported (`set_error`) or a host function left on it (`get_error` reads it). Locked:
+    /// the thread-safe host functions (`get_state`, `set_state`) may set it from threads the call started.
+    var errorMessage: String? {
+        get { reportedError.withLock { $0 } }
+        set { reportedError.withLock { $0 = newValue } }
+    }
+    private let reportedError = Mutex<String?>(nil)
     /// The names of the inputs of the call in progress (declared, then extra), for `get_input_name`.
     var inputNames: [String] = []
 
