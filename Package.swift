@@ -78,6 +78,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: - Host services (outbound HTTP for bundles over libcurl; only the executable wires it)
+        .target(name: "CLangBuilderCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(
+            name: "LangBuilderHTTPClient",
+            dependencies: ["LangBuilderCore", "CLangBuilderCurl", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: - Storage (the contract imports no driver; each driver depends on the contract only)
         .target(name: "LangBuilderStorage", swiftSettings: swiftSettings),
         .target(
@@ -123,6 +131,7 @@ let package = Package(
             name: "langbuilder",
             dependencies: [
                 "LangBuilderCore",
+                "LangBuilderHTTPClient",
                 "LangBuilderServer",
                 "LangBuilderStorage",
                 "LangBuilderStorageSQLite",
@@ -192,7 +201,7 @@ let package = Package(
             name: "langbuilder-benchmarks",
             dependencies: [
                 "LangBuilderCore", "LangBuilderTesting", "CLangBuilderABI", "CLangBuilderFFI",
-                "LangBuilderStorage", "LangBuilderStorageSQLite", "LangBuilderServer",
+                "LangBuilderStorage", "LangBuilderStorageSQLite", "LangBuilderServer", "LangBuilderHTTPClient",
             ],
             path: "Benchmarks/LangBuilderBenchmarks",
             swiftSettings: swiftSettings
@@ -209,6 +218,14 @@ let package = Package(
         .testTarget(name: "CLangBuilderABITests", dependencies: ["CLangBuilderABI"], swiftSettings: swiftSettings),
         .testTarget(name: "LangBuilderCoreTests", dependencies: ["LangBuilderCore", "LangBuilderTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "LangBuilderStorageTests", dependencies: ["LangBuilderStorage", "LangBuilderTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LangBuilderHTTPClientTests",
+            dependencies: [
+                "LangBuilderHTTPClient", "LangBuilderCore", "LangBuilderTesting", .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "LangBuilderStorageSQLiteTests",
             dependencies: ["LangBuilderStorageSQLite", "LangBuilderStorage", "LangBuilderTesting"],

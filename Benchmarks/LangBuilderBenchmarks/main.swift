@@ -1,6 +1,6 @@
 // Reproducible micro-benchmarks of the bundle ABI: loading, calling through the table, libffi, and the cost
-// of passing strings and JSON across the boundary, the engine, storage's run path, and the run recorder.
-// Run: swift run -c release langbuilder-benchmarks [abi] [engine] [storage] [recorder]
+// of passing strings and JSON across the boundary, the engine, storage's run path, the run recorder and the host's HTTP client.
+// Run: swift run -c release langbuilder-benchmarks [abi] [engine] [storage] [recorder] [http]
 // Each number is the median over many batches; the machine is printed with the results.
 import CLangBuilderABI
 import CLangBuilderFFI
@@ -50,3 +50,4 @@ if sections.isEmpty || sections.contains("abi") || sections == ["load"] { runABI
 if sections.isEmpty || sections.contains("engine") || sections == ["chain"] { runEngineBenchmarks() }
 if sections.isEmpty || sections.contains("storage") { runStorageBenchmarks() }
 if sections.isEmpty || sections.contains("recorder") { runRecorderBenchmarks() }
+if sections.isEmpty || sections.contains("http") { runHTTPBenchmarks() }

@@ -1,6 +1,7 @@
 import CLangBuilderABI
 
-/// What the host offers a running component: logging, streamed events, variables, cancellation.
+/// What the host offers a running component: logging, streamed events, variables, cancellation, and (ABI 1.2)
+/// HTTP, the chat history and the run's shared state.
 public struct Context: @unchecked Sendable {
     let host: UnsafePointer<lb_host_api>
     let context: OpaquePointer?
@@ -18,8 +19,16 @@ public struct Context: @unchecked Sendable {
         }
     }
 
-    /// Streams a token of the answer being produced (an LLM chunk) to the run's event stream.
+    /// Streams a token of the answer being produced (an LLM chunk) to the run's event stream: Langflow's
+    /// `token` event, `{"chunk": ...}`. Uses `emit_token` on hosts of ABI 1.2 and later.
     public func emitToken(_ chunk: String) {
+        if hostHas(\.emit_token), let emitToken = host.pointee.emit_token {
+            var chunk = chunk
+            _ = chunk.withUTF8 { buffer in
+                emitToken(context, lb_string(ptr: UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self), len: buffer.count))
+            }
+            return
+        }
         emit("token", payload: "{\"chunk\":\(jsonString(chunk))}")
     }
 
@@ -55,8 +64,11 @@ public struct Context: @unchecked Sendable {
     }
 
     /// Whether the host can make HTTP requests for bundles.
-    public var hasHTTP: Bool {
-        host.pointee.struct_size >= UInt32(MemoryLayout<lb_host_api>.offset(of: \.http_request)! + MemoryLayout<UnsafeRawPointer>.size)
-            && host.pointee.http_request != nil
+    public var hasHTTP: Bool { hostHas(\.http_request) && host.pointee.http_request != nil }
+
+    /// Whether the host's table is large enough to have the function slot `field` (it may be older than the SDK).
+    func hostHas<Field>(_ field: KeyPath<lb_host_api, Field>) -> Bool {
+        guard let offset = MemoryLayout<lb_host_api>.offset(of: field) else { return false }
+        return Int(host.pointee.struct_size) >= offset + MemoryLayout<Field>.size
     }
 }

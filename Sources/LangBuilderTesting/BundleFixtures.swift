@@ -21,6 +21,12 @@ public enum BundleFixtures {
     /// The folder with `langbuilder.h` and `langbuilder_bundle.h`.
     public static var headerDirectory: URL { packageRoot.appendingPathComponent("Sources/CLangBuilderABI/include") }
 
+    /// The headers of an older ABI as they were released (`"1.0"`: `Tests/Fixtures/abi-1.0`), to build the
+    /// bundles that a newer host must keep loading.
+    public static func headerDirectory(abi version: String) -> URL {
+        packageRoot.appendingPathComponent("Tests/Fixtures/abi-\(version)")
+    }
+
     /// The build folder of the running test binary, where SwiftPM puts the bundle products and executables.
     public static var buildDirectory: URL {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -41,16 +47,17 @@ public enum BundleFixtures {
         return url
     }
 
-    /// Compiles `source` (C11) into `<directory>/lib<name>.so` with the ABI headers on the include path.
+    /// Compiles `source` (C11) into `<directory>/lib<name>.so` with the ABI headers on the include path
+    /// (`headers`: this package's by default; ``headerDirectory(abi:)`` for an older ABI's).
     @discardableResult
-    public static func compile(name: String, source: String, in directory: URL? = nil, flags: [String] = []) throws -> String {
+    public static func compile(name: String, source: String, in directory: URL? = nil, flags: [String] = [], headers: URL? = nil) throws -> String {
         let folder = try directory ?? temporaryDirectory(name)
         let sourceFile = folder.appendingPathComponent("\(name).c")
         try source.write(to: sourceFile, atomically: true, encoding: .utf8)
         let library = folder.appendingPathComponent("lib\(name).so").path
         let result = try run(
             "/usr/bin/env",
-            ["cc", "-std=c11", "-Wall", "-Werror", "-fPIC", "-shared", "-fvisibility=hidden", "-I", headerDirectory.path]
+            ["cc", "-std=c11", "-Wall", "-Werror", "-fPIC", "-shared", "-fvisibility=hidden", "-I", (headers ?? headerDirectory).path]
                 + flags + ["-o", library, sourceFile.path])
         guard result.status == 0 else {
             throw FixtureError("cc failed for \(name):\n\(result.output)")
@@ -87,6 +94,18 @@ extension BundleFixtures {
     /// Sleep, Fail, IfElse, Loop, Join), compiled once per process; returns the library's path.
     public static func engineTestBundle() throws -> String {
         try engineBundle.get()
+    }
+
+    /// The host service test bundle (`Tests/Fixtures/http_test_bundle.c`: Fetch, Stream, Tokens, StateSet,
+    /// StateGet, History, Remember, Secret, which call the ABI 1.2 host functions), compiled once per process;
+    /// returns the library's path.
+    public static func hostServicesTestBundle() throws -> String {
+        try hostServicesBundle.get()
+    }
+
+    private static let hostServicesBundle: Result<String, any Error> = Result {
+        let source = try String(contentsOf: packageRoot.appendingPathComponent("Tests/Fixtures/http_test_bundle.c"), encoding: .utf8)
+        return try compile(name: "host-services-test", source: source, flags: ["-O2"])
     }
 
     private static let engineBundle: Result<String, any Error> = Result {

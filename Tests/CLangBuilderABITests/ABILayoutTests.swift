@@ -34,7 +34,8 @@ import Testing
     }
 
     @Test func hostTableLayout() {
-        #expect(MemoryLayout<lb_host_api>.size == 80)
+        // ABI 1.0 ended at get_input_name (80 bytes); 1.1 appended the host service table.
+        #expect(MemoryLayout<lb_host_api>.size == 128)
         let offsets: [Int?] = [
             MemoryLayout<lb_host_api>.offset(of: \.abi_version), MemoryLayout<lb_host_api>.offset(of: \.log),
             MemoryLayout<lb_host_api>.offset(of: \.alloc), MemoryLayout<lb_host_api>.offset(of: \.set_error),
@@ -43,10 +44,28 @@ import Testing
             MemoryLayout<lb_host_api>.offset(of: \.http_request), MemoryLayout<lb_host_api>.offset(of: \.get_input_name),
         ]
         #expect(offsets == [4, 8, 16, 24, 32, 40, 48, 56, 64, 72])
+        let offsets11: [Int?] = [
+            MemoryLayout<lb_host_api>.offset(of: \.emit_token), MemoryLayout<lb_host_api>.offset(of: \.get_messages),
+            MemoryLayout<lb_host_api>.offset(of: \.add_message), MemoryLayout<lb_host_api>.offset(of: \.get_state),
+            MemoryLayout<lb_host_api>.offset(of: \.set_state), MemoryLayout<lb_host_api>.offset(of: \.get_error),
+        ]
+        #expect(offsets11 == [80, 88, 96, 104, 112, 120])
         #expect(MemoryLayout<lb_http_header>.size == 32)
-        #expect(MemoryLayout<lb_http_request>.size == 80)
+        // ABI 1.0 ended at user_data (80 bytes); 1.1 appended connect_timeout_ms, reserved, max_response_bytes.
+        #expect(MemoryLayout<lb_http_request>.size == 96)
         #expect(MemoryLayout<lb_http_request>.offset(of: \.on_chunk) == 64)
+        #expect(MemoryLayout<lb_http_request>.offset(of: \.user_data) == 72)
+        #expect(MemoryLayout<lb_http_request>.offset(of: \.connect_timeout_ms) == 80)
+        #expect(MemoryLayout<lb_http_request>.offset(of: \.reserved) == 84)
+        #expect(MemoryLayout<lb_http_request>.offset(of: \.max_response_bytes) == 88)
         #expect(MemoryLayout<lb_http_response>.size == 40)
+        #expect(MemoryLayout<lb_http_response>.offset(of: \.body) == 24)
+        #expect(MemoryLayout<lb_message_query>.size == 32)
+        let queryOffsets: [Int?] = [
+            MemoryLayout<lb_message_query>.offset(of: \.limit), MemoryLayout<lb_message_query>.offset(of: \.session_id),
+            MemoryLayout<lb_message_query>.offset(of: \.sender), MemoryLayout<lb_message_query>.offset(of: \.sender_name),
+        ]
+        #expect(queryOffsets == [4, 8, 16, 24])
     }
 
     @Test func portAndComponentLayout() {

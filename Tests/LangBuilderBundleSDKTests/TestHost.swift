@@ -19,15 +19,42 @@ final class TestHost: @unchecked Sendable {
     var variables: [String: String]
     var info: [String: String]
     var cancelled = false
+    // ABI 1.2: the host service table.
+    private(set) var tokens: [String] = []
+    private(set) var state: [String: lb_value] = [:]
+    private(set) var messages: [String] = []
+    private(set) var lastQuery: (limit: UInt32, session: String?, sender: String?, senderName: String?)?
+    private(set) var lastRequest: HTTPRequestSeen?
+    /// What `http_request` answers: a response, or a failure message.
+    var httpAnswer: Result<(status: Int32, headers: [(String, String)], body: String), HTTPFailure> = .success((200, [], ""))
+    /// When set and the request has `on_chunk`, the body is handed over in these chunks.
+    var httpChunks: [String] = []
+
+    struct HTTPFailure: Error {
+        var message: String
+    }
+
+    struct HTTPRequestSeen {
+        var method: String
+        var url: String
+        var headers: [String]
+        var body: String
+        var timeout: UInt32
+        var connectTimeout: UInt32
+        var maxRedirects: UInt32
+        var maxResponseBytes: UInt64
+        var streamed: Bool
+    }
 
     static let abiVersion = UInt32(LB_ABI_MAJOR) << 16 | UInt32(LB_ABI_MINOR)
 
-    init(variables: [String: String] = [:], info: [String: String] = [:]) {
+    /// - Parameter structSize: the table's `struct_size`; 80 plays an ABI 1.0 host.
+    init(variables: [String: String] = [:], info: [String: String] = [:], structSize: Int = MemoryLayout<lb_host_api>.size) {
         self.variables = variables
         self.info = info
         table = .allocate(capacity: 1)
         table.initialize(to: lb_host_api())
-        table.pointee.struct_size = UInt32(MemoryLayout<lb_host_api>.size)
+        table.pointee.struct_size = UInt32(structSize)
         table.pointee.abi_version = Self.abiVersion
         table.pointee.log = { context, level, message in
             TestHost.from(context).logs.append((level, TestHost.string(message)))
@@ -60,7 +87,102 @@ final class TestHost: @unchecked Sendable {
             out.pointee = host.copy(value)
             return Int32(LB_OK)
         }
-        table.pointee.http_request = nil
+        table.pointee.http_request = { context, request, response in
+            TestHost.from(context).serveHTTP(request!.pointee, response!)
+        }
+        table.pointee.emit_token = { context, chunk in
+            TestHost.from(context).tokens.append(TestHost.string(chunk))
+            return Int32(LB_OK)
+        }
+        table.pointee.get_messages = { context, query, out in
+            let host = TestHost.from(context)
+            if let query = query?.pointee {
+                host.lastQuery = (query.limit, query.session_id.map { String(cString: $0) }, query.sender.map { String(cString: $0) },
+                                  query.sender_name.map { String(cString: $0) })
+            }
+            out!.pointee = host.copy("[" + host.messages.joined(separator: ",") + "]")
+            return Int32(LB_OK)
+        }
+        table.pointee.add_message = { context, message, stored in
+            let host = TestHost.from(context)
+            var text = TestHost.string(message)
+            guard text.hasPrefix("{"), text.hasSuffix("}") else { return Int32(LB_ERROR) }
+            text = "{\"id\":\"m\(host.messages.count + 1)\"," + text.dropFirst()
+            host.messages.append(text)
+            stored?.pointee = host.copy(text)
+            return Int32(LB_OK)
+        }
+        table.pointee.get_state = { context, key, out in
+            let host = TestHost.from(context)
+            guard let value = host.state[TestHost.string(key)] else { return Int32(LB_NOT_FOUND) }
+            out!.pointee = value
+            return Int32(LB_OK)
+        }
+        table.pointee.set_state = { context, key, value in
+            let host = TestHost.from(context)
+            let name = TestHost.string(key)
+            guard let value, value.pointee.kind != LB_VALUE_ABSENT else {
+                host.state[name] = nil
+                return Int32(LB_OK)
+            }
+            host.state[name] = host.keep(value.pointee)
+            return Int32(LB_OK)
+        }
+        table.pointee.get_error = { context, out in
+            let host = TestHost.from(context)
+            guard let last = host.errors.last else { return Int32(LB_NOT_FOUND) }
+            out!.pointee = host.copy(last)
+            return Int32(LB_OK)
+        }
+    }
+
+    /// A copy of a value whose bytes live as long as the host (what `set_state` keeps).
+    private func keep(_ value: lb_value) -> lb_value {
+        var copy = value
+        if value.kind == LB_VALUE_STRING || value.kind == LB_VALUE_JSON || value.kind == LB_VALUE_BYTES {
+            let memory = allocate(max(value.u.string.len, 1))!
+            if let source = value.u.string.ptr { memory.copyMemory(from: source, byteCount: value.u.string.len) }
+            copy.u.string.ptr = UnsafePointer(memory.assumingMemoryBound(to: CChar.self))
+        }
+        if let type = value.type_name { copy.type_name = cString(String(cString: type)) }
+        return copy
+    }
+
+    private func serveHTTP(_ request: lb_http_request, _ response: UnsafeMutablePointer<lb_http_response>) -> Int32 {
+        var headers: [String] = []
+        for index in 0..<request.header_count {
+            headers.append("\(Self.string(request.headers[index].name)): \(Self.string(request.headers[index].value))")
+        }
+        let body = request.body.ptr.map { String(decoding: UnsafeBufferPointer(start: $0, count: request.body.len), as: UTF8.self) } ?? ""
+        lastRequest = HTTPRequestSeen(
+            method: String(cString: request.method), url: String(cString: request.url), headers: headers, body: body,
+            timeout: request.timeout_ms, connectTimeout: request.connect_timeout_ms, maxRedirects: request.max_redirects,
+            maxResponseBytes: request.max_response_bytes, streamed: request.on_chunk != nil)
+        switch httpAnswer {
+        case .failure(let failure):
+            errors.append(failure.message)
+            return Int32(LB_ERROR)
+        case .success(let answer):
+            response.pointee.status = answer.status
+            let list = allocate(max(answer.headers.count, 1) * MemoryLayout<lb_http_header>.stride)!.bindMemory(to: lb_http_header.self, capacity: max(answer.headers.count, 1))
+            for (index, header) in answer.headers.enumerated() {
+                (list + index).initialize(to: lb_http_header(name: copy(header.0), value: copy(header.1)))
+            }
+            response.pointee.headers = UnsafePointer(list)
+            response.pointee.header_count = answer.headers.count
+            if let onChunk = request.on_chunk {
+                for chunk in httpChunks {
+                    let piece = copy(chunk)
+                    let stop = onChunk(request.user_data, lb_bytes(ptr: UnsafeRawPointer(piece.ptr)?.assumingMemoryBound(to: UInt8.self), len: piece.len))
+                    if stop != 0 { break }
+                }
+                response.pointee.body = lb_bytes(ptr: nil, len: 0)
+            } else {
+                let text = copy(answer.body)
+                response.pointee.body = lb_bytes(ptr: UnsafeRawPointer(text.ptr)?.assumingMemoryBound(to: UInt8.self), len: text.len)
+            }
+            return Int32(LB_OK)
+        }
     }
 
     deinit {

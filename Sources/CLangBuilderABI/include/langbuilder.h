@@ -38,8 +38,11 @@ extern "C" {
 
 /** Major version: changes only when an incompatible change is unavoidable. Since ABI 1.0. */
 #define LB_ABI_MAJOR 1
-/** Minor version: grows with every append-only addition. Since ABI 1.0 (1.1: lb_component.aliases). */
-#define LB_ABI_MINOR 1
+/**
+ * Minor version: grows with every append-only addition. Since ABI 1.0 (1.1: lb_component.aliases; 1.2: the host
+ * service table).
+ */
+#define LB_ABI_MINOR 2
 /** Packs a version as the host and descriptors carry it. Since ABI 1.0. */
 #define LB_ABI_MAKE_VERSION(major, minor) ((uint32_t)(((uint32_t)(major) << 16) | ((uint32_t)(minor) & 0xFFFFu)))
 /** The version this header describes. Since ABI 1.0. */
@@ -180,40 +183,74 @@ typedef struct lb_http_header {
 } lb_http_header;
 
 /**
- * An outbound HTTP request (for lb_host_api.http_request). Since ABI 1.0.
- * Everything is borrowed for the duration of the http_request call.
+ * An outbound HTTP request (for lb_host_api.http_request). Since ABI 1.0; the fields after `user_data` since
+ * ABI 1.2. Everything is borrowed for the duration of the http_request call.
+ *
+ * The host only speaks http:// and https:// (redirects included), always verifies TLS certificates (peer and
+ * host name), and takes its proxy from the environment as libcurl does (`http_proxy`, `https_proxy`,
+ * `all_proxy`, `no_proxy`; the upper-case forms too, except HTTP_PROXY). Header values and the URL's query
+ * string and user information are never logged.
  */
 typedef struct lb_http_request {
-    uint32_t struct_size;
+    uint32_t struct_size;       /* sizeof(lb_http_request) as the writer compiled it */
     uint32_t flags;             /* reserved, 0 */
-    const char *method;         /* "GET", "POST", ... */
-    const char *url;
+    const char *method;         /* "GET", "POST", ...; NULL: "GET" */
+    const char *url;            /* absolute http:// or https:// URL, NUL-terminated */
     const lb_http_header *headers;
     size_t header_count;
-    lb_bytes body;
-    uint32_t timeout_ms;        /* 0: the host's default */
-    uint32_t max_redirects;     /* 0: do not follow redirects */
+    lb_bytes body;              /* sent as is when len > 0 (set Content-Type yourself) */
+    uint32_t timeout_ms;        /* the whole transfer; 0: the host's default */
+    uint32_t max_redirects;     /* 0: do not follow redirects (the 3xx response is the answer) */
     /**
-     * Optional streaming callback: receives the body in chunks as they arrive (borrowed for the call);
-     * returning non-zero aborts the transfer. When set, the response body is left empty.
+     * Optional streaming callback: receives the body in chunks as they arrive (borrowed for the call), on the
+     * thread that called http_request and before it returns; it may call other host functions with the same
+     * context (e.g. emit_token). Returning non-zero stops the transfer: http_request then returns LB_OK with
+     * the status and headers received. When set, the response body is left empty and no size limit applies.
      */
     int32_t (*on_chunk)(void *user_data, lb_bytes chunk);
     void *user_data;
+    /* ABI 1.2 and later: */
+    /** Milliseconds to connect (TCP and TLS handshake); 0: the host's default. Since ABI 1.2. */
+    uint32_t connect_timeout_ms;
+    uint32_t reserved;          /* 0 */
+    /**
+     * The most body bytes to buffer; 0: the host's limit. The smaller of this and the host's limit applies; a
+     * larger body fails the call (LB_ERROR). Since ABI 1.2.
+     */
+    uint64_t max_response_bytes;
 } lb_http_request;
 
-/** The answer to an HTTP request. All memory comes from the context's arena. Since ABI 1.0. */
+/**
+ * The answer to an HTTP request. Since ABI 1.0.
+ * The caller owns the struct and sets `struct_size` (0 is read as the ABI 1.0 size); the host fills the
+ * fields that fit. The headers are those of the final response (after redirects), names as the server sent
+ * them; headers and body live in the run's arena (valid until the run ends).
+ */
 typedef struct lb_http_response {
     uint32_t struct_size;
     int32_t status;             /* HTTP status code */
     const lb_http_header *headers;
     size_t header_count;
-    lb_bytes body;
+    lb_bytes body;              /* empty when the request had on_chunk */
 } lb_http_response;
 
 /**
+ * Which chat messages lb_host_api.get_messages reads. Since ABI 1.2.
+ * Borrowed for the call. Zero/NULL fields mean "no filter" (or the stated default).
+ */
+typedef struct lb_message_query {
+    uint32_t struct_size;       /* sizeof(lb_message_query) as the writer compiled it */
+    uint32_t limit;             /* the last `limit` messages; 0: 100 */
+    const char *session_id;     /* NULL: the run's session */
+    const char *sender;         /* "User" or "Machine"; NULL: both */
+    const char *sender_name;    /* NULL: any */
+} lb_message_query;
+
+/**
  * What the host offers to bundles. Passed to the entry point; process lifetime. Since ABI 1.0.
- * A bundle checks `struct_size` (or a NULL slot) before using any function added after ABI 1.0, so a
- * bundle built against a newer header still runs on an older host.
+ * A bundle checks `struct_size` (or a NULL slot) before using any function added after ABI 1.0
+ * (LB_HOST_HAS), so a bundle built against a newer header that declares the oldest version it needs in its
+ * descriptor's abi_version still runs on an older host.
  */
 typedef struct lb_host_api {
     uint32_t struct_size;       /* sizeof(lb_host_api) as the host compiled it */
@@ -232,7 +269,8 @@ typedef struct lb_host_api {
     void (*set_error)(lb_context *context, lb_string message);
     /**
      * Emits an event of the run: `name` is "token" (payload {"chunk": "..."}) or "log" (payload
-     * {"message": "..."}) and the payload is a JSON document; both are borrowed. Since ABI 1.0.
+     * {"message": "..."}) and the payload is a JSON object; both are borrowed. The host adds "id" (the vertex
+     * id) when the payload has none. Returns LB_ERROR when the payload is not a JSON object. Since ABI 1.0.
      */
     int32_t (*emit)(lb_context *context, const char *name, lb_string payload_json);
     /**
@@ -248,8 +286,14 @@ typedef struct lb_host_api {
      */
     int32_t (*get_info)(lb_context *context, const char *key, lb_string *out);
     /**
-     * Performs an HTTP request through the host (proxy, TLS and timeouts configured by the operator).
-     * NULL when the host does not provide HTTP: bundles must check before calling. Since ABI 1.0.
+     * Performs an HTTP request through the host (proxy, TLS and timeouts configured by the operator), on the
+     * calling thread; blocks until the response ends, fails, or the run is cancelled. `response` is written
+     * as lb_http_response describes. Returns LB_OK for any HTTP status (check response->status); LB_ERROR
+     * after setting the error (e.g. "http_request: connect to 127.0.0.1:1 failed: ...") when there is no
+     * response, on a TLS verification failure, a timeout, too many redirects or a too large body;
+     * LB_CANCELLED when the run was cancelled during the transfer; LB_UNSUPPORTED when the run has no HTTP
+     * client. The slot is NULL in hosts older than ABI 1.2 (the 1.0 host never filled it): check with
+     * LB_HOST_HAS. Since ABI 1.0 (slot), implemented since ABI 1.2.
      */
     int32_t (*http_request)(lb_context *context, const lb_http_request *request, lb_http_response *response);
     /**
@@ -258,6 +302,54 @@ typedef struct lb_host_api {
      * LB_NOT_FOUND past the last input. Since ABI 1.0.
      */
     int32_t (*get_input_name)(lb_context *context, size_t index, lb_string *out);
+
+    /* ABI 1.2 and later: the host service table. Check with LB_HOST_HAS before calling. Like the 1.0 functions
+     * they act for the call that received `context` and are called during it, from its thread unless a
+     * function says it is thread-safe. */
+
+    /**
+     * Streams a token of the answer being produced: the run emits Langflow's `token` event with
+     * {"chunk": <chunk>, "id": <vertex id>}. `chunk` is UTF-8, borrowed; the host escapes it. Cheaper than
+     * emit("token", ...), which needs JSON. Thread-safe (also from threads the component started during the
+     * call). Since ABI 1.2.
+     */
+    int32_t (*emit_token)(lb_context *context, lb_string chunk);
+    /**
+     * Reads the chat history: the last messages of a session (the run's by default) matching `query` (NULL:
+     * the last 100 of the run's session), oldest first, as a JSON array of Langflow Message objects
+     * ({"id", "text", "sender", "sender_name", "session_id", "flow_id", "timestamp", ...}). On LB_OK `out`
+     * points into the run's arena. Only the run's user's messages are visible. Returns LB_UNSUPPORTED when
+     * the host keeps no history. Since ABI 1.2.
+     */
+    int32_t (*get_messages)(lb_context *context, const lb_message_query *query, lb_string *out);
+    /**
+     * Appends a message to the chat history. `message_json` (borrowed) is a JSON object, usually with "text"
+     * (default ""); "sender" defaults to "Machine", "sender_name" to "AI", "session_id" to the run's session; the host sets
+     * "id", "timestamp" and "flow_id". When `stored` is not NULL it receives the stored message (JSON, in the
+     * run's arena). Returns LB_ERROR (after setting the error) for a document that is not a JSON object,
+     * LB_UNSUPPORTED when the host keeps no history. Since ABI 1.2.
+     */
+    int32_t (*add_message)(lb_context *context, lb_string message_json, lb_string *stored);
+    /**
+     * Reads the per-run state: a value stored under `key` (borrowed) by any component of the same run with
+     * set_state. Runs never see each other's state. On LB_OK `*out` is written like an output slot: strings,
+     * bytes, JSON text and type names point into the run's arena. Returns LB_NOT_FOUND for a key never set
+     * (or removed). Thread-safe. Since ABI 1.2.
+     */
+    int32_t (*get_state)(lb_context *context, lb_string key, lb_value *out);
+    /**
+     * Stores `value` (copied by the host; borrowed for the call) under `key` in the per-run state, replacing
+     * what was there; NULL or an LB_VALUE_ABSENT value removes the key. Every kind but LB_VALUE_OBJECT can be
+     * stored (that one gives LB_UNSUPPORTED). The state lives until the run ends. Thread-safe: concurrent
+     * components of the run see each set_state whole, the last one winning. Since ABI 1.2.
+     */
+    int32_t (*set_state)(lb_context *context, lb_string key, const lb_value *value);
+    /**
+     * Reads the error message of the current call: the last set_error, or the message of a host function
+     * that failed (http_request, add_message, ...), e.g. to add context before failing. On LB_OK `out` points
+     * into the run's arena; LB_NOT_FOUND when no error is set. Since ABI 1.2.
+     */
+    int32_t (*get_error)(lb_context *context, lb_string *out);
 } lb_host_api;
 
 /* MARK: - Components */

@@ -14,7 +14,9 @@
  *         return LB_OK;
  *     }
  *
- * Since ABI 1.0.
+ * Since ABI 1.0; the host service helpers (lb_emit_token, lb_http_get, lb_state_*, lb_messages_last) since ABI
+ * 1.1. They check the host's table first (LB_HOST_HAS), so a bundle that declares ABI 1.0 in its descriptor, to
+ * load on older hosts too, can still use them where the host has them.
  */
 #ifndef LANGBUILDER_BUNDLE_H
 #define LANGBUILDER_BUNDLE_H
@@ -384,6 +386,150 @@ static inline int32_t lb_value_text_of(const lb_host_api *host, lb_context *cont
         out->len = decoded;
     }
     return LB_OK;
+}
+
+/* MARK: - Host services (ABI 1.2): tokens, HTTP, state, chat history */
+
+/*
+ * Streams a token of the answer (Langflow's `token` event, {"chunk": ...}). Uses emit_token on hosts of ABI 1.2
+ * and later, else builds the JSON payload for emit. Returns the host's status (LB_ERROR when out of memory).
+ */
+static inline int32_t lb_emit_token(const lb_host_api *host, lb_context *context, const char *ptr, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    if (LB_HOST_HAS(host, emit_token)) {
+        lb_string chunk = {ptr, len};
+        return host->emit_token(context, chunk);
+    }
+    /* {"chunk":"..."}: every byte escapes to at most 6. */
+    char *json = (char *)host->alloc(context, 12 + 6 * len);
+    if (json == NULL) return LB_ERROR;
+    size_t n = 0;
+    memcpy(json, "{\"chunk\":\"", 10);
+    n = 10;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)ptr[i];
+        if (c == '"' || c == '\\') {
+            json[n++] = '\\';
+            json[n++] = (char)c;
+        } else if (c < 0x20) {
+            memcpy(json + n, "\\u00", 4);
+            json[n + 4] = hex[c >> 4];
+            json[n + 5] = hex[c & 15];
+            n += 6;
+        } else {
+            json[n++] = (char)c;
+        }
+    }
+    json[n++] = '"';
+    json[n++] = '}';
+    lb_string payload = {json, n};
+    return host->emit(context, "token", payload);
+}
+
+/* Fails the call with "http_request is not available" and returns LB_UNSUPPORTED when the host has no HTTP. */
+static inline int32_t lb_http_unavailable(const lb_host_api *host, lb_context *context)
+{
+    host->set_error(context, lb_cstring("http_request is not available in this host"));
+    return LB_UNSUPPORTED;
+}
+
+/*
+ * GET `url` (NUL-terminated), following up to 5 redirects, with the host's timeouts and size limit. On LB_OK
+ * `response` holds the status, headers and body (in the run's arena). Errors are set on the call.
+ */
+static inline int32_t lb_http_get(const lb_host_api *host, lb_context *context, const char *url, lb_http_response *response)
+{
+    if (!LB_HOST_HAS(host, http_request)) return lb_http_unavailable(host, context);
+    lb_http_request request;
+    memset(&request, 0, sizeof request);
+    request.struct_size = sizeof request;
+    request.method = "GET";
+    request.url = url;
+    request.max_redirects = 5;
+    memset(response, 0, sizeof *response);
+    response->struct_size = sizeof *response;
+    return host->http_request(context, &request, response);
+}
+
+/* POSTs `body` with the given Content-Type (e.g. "application/json") to `url`; otherwise as lb_http_get. */
+static inline int32_t lb_http_post(const lb_host_api *host, lb_context *context, const char *url, const char *content_type,
+                                   const void *body, size_t body_len, lb_http_response *response)
+{
+    if (!LB_HOST_HAS(host, http_request)) return lb_http_unavailable(host, context);
+    lb_http_header header = {lb_cstring("Content-Type"), lb_cstring(content_type)};
+    lb_http_request request;
+    memset(&request, 0, sizeof request);
+    request.struct_size = sizeof request;
+    request.method = "POST";
+    request.url = url;
+    request.headers = &header;
+    request.header_count = content_type ? 1 : 0;
+    request.body.ptr = (const uint8_t *)body;
+    request.body.len = body_len;
+    request.max_redirects = 5;
+    memset(response, 0, sizeof *response);
+    response->struct_size = sizeof *response;
+    return host->http_request(context, &request, response);
+}
+
+/* The value of the first response header named `name` (ASCII case-insensitive); ptr is NULL when absent. */
+static inline lb_string lb_http_header_value(const lb_http_response *response, const char *name)
+{
+    lb_string none = {NULL, 0};
+    size_t name_len = strlen(name);
+    for (size_t i = 0; i < response->header_count; i++) {
+        lb_string candidate = response->headers[i].name;
+        if (candidate.len != name_len) continue;
+        size_t k = 0;
+        for (; k < name_len; k++) {
+            char a = candidate.ptr[k], b = name[k];
+            if (a >= 'A' && a <= 'Z') a = (char)(a + 32);
+            if (b >= 'A' && b <= 'Z') b = (char)(b + 32);
+            if (a != b) break;
+        }
+        if (k == name_len) return response->headers[i].value;
+    }
+    return none;
+}
+
+/* Stores a string under `key` (NUL-terminated) in the run's state. LB_UNSUPPORTED on hosts before ABI 1.2. */
+static inline int32_t lb_state_set_string(const lb_host_api *host, lb_context *context, const char *key, const char *ptr, size_t len)
+{
+    if (!LB_HOST_HAS(host, set_state)) return LB_UNSUPPORTED;
+    lb_value value;
+    memset(&value, 0, sizeof value);
+    value.struct_size = sizeof value;
+    lb_set_string(&value, ptr, len);
+    return host->set_state(context, lb_cstring(key), &value);
+}
+
+/*
+ * Reads the text of the value under `key`: a string or JSON text as is. Returns LB_NOT_FOUND for a key never set,
+ * LB_UNSUPPORTED for values of other kinds and on hosts before ABI 1.2.
+ */
+static inline int32_t lb_state_get_string(const lb_host_api *host, lb_context *context, const char *key, lb_string *out)
+{
+    if (!LB_HOST_HAS(host, get_state)) return LB_UNSUPPORTED;
+    lb_value value;
+    memset(&value, 0, sizeof value);
+    value.struct_size = sizeof value;
+    int32_t status = host->get_state(context, lb_cstring(key), &value);
+    if (status != LB_OK) return status;
+    if (value.kind != LB_VALUE_STRING && value.kind != LB_VALUE_JSON) return LB_UNSUPPORTED;
+    *out = value.u.string;
+    return LB_OK;
+}
+
+/* The last `limit` messages of the run's session (0: 100), oldest first, as a JSON array in the run's arena. */
+static inline int32_t lb_messages_last(const lb_host_api *host, lb_context *context, uint32_t limit, lb_string *out)
+{
+    if (!LB_HOST_HAS(host, get_messages)) return LB_UNSUPPORTED;
+    lb_message_query query;
+    memset(&query, 0, sizeof query);
+    query.struct_size = sizeof query;
+    query.limit = limit;
+    return host->get_messages(context, &query, out);
 }
 
 #ifdef __cplusplus

@@ -33,10 +33,12 @@ enum HostAPITable {
         }
         table.pointee.emit = { context, name, payload in
             guard let call = CallContext.from(context), let name else { return Int32(LB_ERROR) }
-            call.run.emit(
-                ComponentEvent(
-                    name: String(cString: name), payload: String(payload), vertexID: call.vertexID,
-                    componentType: call.componentType))
+            let eventName = String(cString: name)
+            guard let object = (try? JSONValue(parsing: String(payload)))?.objectValue else {
+                call.errorMessage = "emit(\"\(eventName)\"): the payload is not a JSON object"
+                return Int32(LB_ERROR)
+            }
+            call.run.emit(ComponentEvent(name: eventName, body: .object(object), vertexID: call.vertexID, componentType: call.componentType))
             return Int32(LB_OK)
         }
         table.pointee.get_variable = { context, name, out in
@@ -62,12 +64,28 @@ enum HostAPITable {
             guard let value else { return Int32(LB_NOT_FOUND) }
             return out.store(value, in: call.run.arena)
         }
-        // HTTP comes with the host service table (a later ABI 1.x addition fills this slot).
-        table.pointee.http_request = nil
+        table.pointee.http_request = { context, request, response in
+            HostServiceCalls.httpRequest(context, request, response)
+        }
         table.pointee.get_input_name = { context, index, out in
             guard let call = CallContext.from(context), let out else { return Int32(LB_ERROR) }
             guard index < call.inputNames.count else { return Int32(LB_NOT_FOUND) }
             return out.store(call.inputNames[index], in: call.run.arena)
+        }
+        // ABI 1.2: the host service table.
+        table.pointee.emit_token = { context, chunk in
+            guard let call = CallContext.from(context) else { return Int32(LB_ERROR) }
+            call.run.emit(ComponentEvent(name: "token", body: .token(String(chunk)), vertexID: call.vertexID, componentType: call.componentType))
+            return Int32(LB_OK)
+        }
+        table.pointee.get_messages = { context, query, out in HostServiceCalls.getMessages(context, query, out) }
+        table.pointee.add_message = { context, message, stored in HostServiceCalls.addMessage(context, message, stored) }
+        table.pointee.get_state = { context, key, out in HostServiceCalls.getState(context, key, out) }
+        table.pointee.set_state = { context, key, value in HostServiceCalls.setState(context, key, value) }
+        table.pointee.get_error = { context, out in
+            guard let call = CallContext.from(context), let out else { return Int32(LB_ERROR) }
+            guard let message = call.errorMessage, !message.isEmpty else { return Int32(LB_NOT_FOUND) }
+            return out.store(message, in: call.run.arena)
         }
         return UnsafePointer(table)
     }()
@@ -96,7 +114,7 @@ extension String {
 
 extension UnsafeMutablePointer<lb_string> {
     /// Copies `value` into the arena and points this `lb_string` at it.
-    fileprivate func store(_ value: String, in arena: Arena) -> Int32 {
+    func store(_ value: String, in arena: Arena) -> Int32 {
         guard let copy = arena.copy(value) else { return Int32(LB_ERROR) }
         pointee = lb_string(ptr: UnsafePointer(copy.pointer), len: copy.count)
         return Int32(LB_OK)

@@ -20,6 +20,9 @@ public struct RunOptions: Sendable {
     public var inputValue: String?
     public var variables: @Sendable (String) -> String?
     public var logger: Logger
+    /// HTTP and chat history for the run's components; by default what the composition root bootstrapped
+    /// (``HostServices/current``).
+    public var services: HostServices
 
     public init(
         concurrency: Int? = nil,
@@ -32,7 +35,8 @@ public struct RunOptions: Sendable {
         userID: String? = nil,
         inputValue: String? = nil,
         variables: @escaping @Sendable (String) -> String? = { _ in nil },
-        logger: Logger = Logger(label: "langbuilder.run")
+        logger: Logger = Logger(label: "langbuilder.run"),
+        services: HostServices = .current
     ) {
         self.concurrency = max(1, concurrency ?? max(4, ProcessInfo.processInfo.activeProcessorCount * 2))
         self.vertexTimeout = vertexTimeout
@@ -45,6 +49,7 @@ public struct RunOptions: Sendable {
         self.inputValue = inputValue
         self.variables = variables
         self.logger = logger
+        self.services = services
     }
 }
 

@@ -53,9 +53,9 @@ final class RunScheduler: @unchecked Sendable {
         let events = self.events
         context = RunContext(
             runID: options.runID, flowID: flowID, sessionID: options.sessionID, userID: options.userID, logger: options.logger,
-            variables: options.variables,
+            variables: options.variables, services: options.services,
             onEvent: { event in
-                var payload = (try? JSONValue(parsing: event.payload))?.objectValue ?? JSONObject()
+                var payload = event.object
                 if payload["id"] == nil { payload["id"] = .string(event.vertexID) }
                 events.yield(RunEvent(event: event.name, data: .object(payload)))
             })

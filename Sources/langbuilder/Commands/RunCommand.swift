@@ -75,6 +75,11 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
 
+        do {
+            try HostServices.bootstrapForCommandLine()
+        } catch {
+            fail("\(error)", code: 2)
+        }
         let registry = ComponentRegistry(scan: BundleLoader().scan(directories: bundles.searchPath))
         let plan: ExecutionPlan
         do {

@@ -37,6 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = ProcessInfo.processInfo.environment["LANGBUILDER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         for warning in configuration.warnings { logger.warning("\(warning)") }
 
+        try HostServices.bootstrapForCommandLine()
         let started = Date()
         let scan = BundleLoader().scan(directories: bundles.searchPath)
         let registry = ComponentRegistry(scan: scan)

@@ -24,7 +24,7 @@ import Testing
         let bundle = try loader.load(file: library)
         #expect(bundle.descriptor.id == "test.fixture.echo")
         #expect(bundle.descriptor.version == "1.0.0")
-        #expect(bundle.descriptor.abiVersion == ABIVersion(major: 1, minor: 1))
+        #expect(bundle.descriptor.abiVersion == ABIVersion(major: 1, minor: 2))
         #expect(bundle.descriptor.fingerprint.language == .c)
         #expect(bundle.descriptor.license == "MIT")
         let component = try #require(bundle.components.first)
@@ -51,14 +51,14 @@ import Testing
     @Test func refusesAnEntryThatReturnsNull() throws {
         let error = try refusal(FixtureSource.bundle(mutation: "return NULL;"))
         #expect(error.reason == .entryReturnedNull)
-        #expect(error.description.contains("lb_bundle_entry returned NULL for host ABI 1.1"))
+        #expect(error.description.contains("lb_bundle_entry returned NULL for host ABI 1.2"))
     }
 
     @Test func refusesAnotherMajorVersion() throws {
         let error = try refusal(FixtureSource.bundle(mutation: "descriptor.abi_version = LB_ABI_MAKE_VERSION(2, 0);"))
         #expect(error.reason == .majorVersionMismatch)
         #expect(error.field == "descriptor.abi_version")
-        #expect(error.expected == "major 1 (host ABI 1.1)")
+        #expect(error.expected == "major 1 (host ABI 1.2)")
         #expect(error.actual == "2.0")
     }
 
@@ -74,7 +74,7 @@ import Testing
         let error = try refusal(FixtureSource.bundle(mutation: "descriptor.struct_size = 48;"))
         #expect(error.reason == .structTooSmall)
         #expect(error.field == "descriptor.struct_size")
-        #expect(error.expected == "at least 104 for ABI 1.1")
+        #expect(error.expected == "at least 104 for ABI 1.2")
         #expect(error.actual == "48")
     }
 
