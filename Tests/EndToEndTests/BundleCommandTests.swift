@@ -15,7 +15,7 @@ import Testing
         #expect(loaded.map { $0["id"]?.stringValue } == BuiltProducts.bundles.map(\.id))
         #expect(loaded.map { $0["language"]?.stringValue } == BuiltProducts.bundles.map(\.language))
         #expect(loaded.map { $0["version"]?.stringValue } == BuiltProducts.bundles.map { _ in "1.0.0" })
-        #expect(loaded.map { $0["abi_version"]?.stringValue } == BuiltProducts.bundles.map { _ in "1.1" })
+        #expect(loaded.map { $0["abi_version"]?.stringValue } == BuiltProducts.bundles.map { _ in "1.2" })
         #expect(loaded.map { $0["file"]?.stringValue } == BuiltProducts.bundles.map { BuiltProducts.path($0.file) })
         #expect(loaded.map { $0["components"]?.arrayValue?.compactMap(\.stringValue) } == BuiltProducts.bundles.map(\.components))
     }

@@ -63,11 +63,11 @@ import Testing
     }
 
     @Test func refusesANewerMinorVersion() throws {
-        let error = try refusal(FixtureSource.bundle(mutation: "descriptor.abi_version = LB_ABI_MAKE_VERSION(1, 2);"))
+        let error = try refusal(FixtureSource.bundle(mutation: "descriptor.abi_version = LB_ABI_MAKE_VERSION(1, 3);"))
         #expect(error.reason == .newerMinorVersion)
-        #expect(error.expected == "at most 1.1")
-        #expect(error.actual == "1.2")
-        #expect(error.description.hasSuffix("descriptor.abi_version: the bundle was built for a newer host than this one; expected at most 1.1, found 1.2"))
+        #expect(error.expected == "at most 1.2")
+        #expect(error.actual == "1.3")
+        #expect(error.description.hasSuffix("descriptor.abi_version: the bundle was built for a newer host than this one; expected at most 1.2, found 1.3"))
     }
 
     @Test func refusesADescriptorTooSmallForItsVersion() throws {
