@@ -14,8 +14,10 @@ public import Logging
 /// await recorder.flush()   // what runs left to record
 /// ```
 ///
-/// - Parameter recorder: writes what runs produce to storage; pass one to flush it at shutdown (by default
-///   one over `storage` is made).
+/// - Parameters:
+///   - recorder: writes what runs produce to storage; pass one to flush it at shutdown (by default one over
+///     `storage` is made).
+///   - startup: start-up work the API waits for (``StartupGate``); open by default.
 public func buildApplication(
     settings: ServerSettings,
     storage: some StorageDriver,
@@ -23,11 +25,12 @@ public func buildApplication(
     auth: AuthServices,
     activeRuns: ActiveRuns = ActiveRuns(),
     recorder: RunRecorder? = nil,
+    startup: StartupGate = .open,
     logger: Logger = Logger(label: "langbuilder.server")
 ) -> Application<RouterResponder<AppRequestContext>> {
     let router = buildRouter(
         settings: settings, storage: storage, registry: registry, auth: auth, activeRuns: activeRuns,
-        recorder: recorder ?? RunRecorder(storage: storage, logger: logger))
+        recorder: recorder ?? RunRecorder(storage: storage, logger: logger), startup: startup)
     return Application(
         router: router,
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "LangBuilder"),
@@ -38,11 +41,12 @@ public func buildApplication(
 /// The router of the application, for tests and for embedding.
 public func buildRouter(
     settings: ServerSettings, storage: some StorageDriver, registry: RegistryHolder, auth: AuthServices,
-    activeRuns: ActiveRuns = ActiveRuns(), recorder: RunRecorder? = nil
+    activeRuns: ActiveRuns = ActiveRuns(), recorder: RunRecorder? = nil, startup: StartupGate = .open
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: StartupGateMiddleware(gate: startup))
     router.add(middleware: BodyLimitMiddleware(limit: settings.maxBodySize))
     HealthController<AppRequestContext>(settings: settings, storage: storage).addRoutes(to: router)
     DocumentationController<AppRequestContext>(settings: settings).addRoutes(to: router)

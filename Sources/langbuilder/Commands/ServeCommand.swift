@@ -49,18 +49,6 @@ struct ServeCommand: AsyncParsableCommand {
         let secrets = try SecretStore(dataDirectory: configuration.dataDirectory)
         let storage = try SQLiteStorageDriver(path: configuration.dataDirectory + "/langbuilder.db")
         let auth = await AuthServices(secrets: secrets, configuration: configuration)
-        let outcome = try await SuperuserBootstrap.run(
-            storage: storage, name: configuration.superuserName, password: configuration.superuserPassword, hasher: auth.passwords)
-        switch outcome {
-        case .existing: break
-        case .created: logger.info("created the superuser \(configuration.superuserName)")
-        case .createdWithGeneratedPassword(let password):
-            // Printed once, on the terminal only: it is never logged or stored in clear.
-            // Written unbuffered, so it shows at once even when stdout is a file.
-            FileHandle.standardOutput.write(Data((
-                "Created the superuser \"\(configuration.superuserName)\" with the password: \(password)\n"
-                    + "Set LANGBUILDER_SUPERUSER_PASSWORD to choose it yourself; this password is not shown again.\n").utf8))
-        }
         logger.info("auto-login is \(configuration.autoLogin ? "on" : "off")")
 
         // Without credentials, webhooks run as the flow's owner: only when explicitly turned off.
@@ -68,11 +56,29 @@ struct ServeCommand: AsyncParsableCommand {
             !["false", "0", "no", "off"].contains($0.lowercased())
         } ?? true
         let recorder = RunRecorder(storage: storage, logger: logger)
-        do {
-            let examples = try await ExampleFlows.shipped().seed(into: storage)
-            logger.info("example flows: \(examples.created) created, \(examples.updated) updated, \(examples.removed) removed")
-        } catch {
-            logger.error("the example flows could not be loaded: \(error)")
+        // The superuser (a slow password hash on a fresh data directory) and the example flows are made beside
+        // the listening server: /health answers at once, the API waits for them.
+        let startup = StartupGate()
+        let superuserName = configuration.superuserName, superuserPassword = configuration.superuserPassword
+        let passwords = auth.passwords, startLogger = logger
+        startup.start {
+            let outcome = try await SuperuserBootstrap.run(storage: storage, name: superuserName, password: superuserPassword, hasher: passwords)
+            switch outcome {
+            case .existing: break
+            case .created: startLogger.info("created the superuser \(superuserName)")
+            case .createdWithGeneratedPassword(let password):
+                // Printed once, on the terminal only: it is never logged or stored in clear.
+                // Written unbuffered, so it shows at once even when stdout is a file.
+                FileHandle.standardOutput.write(Data((
+                    "Created the superuser \"\(superuserName)\" with the password: \(password)\n"
+                        + "Set LANGBUILDER_SUPERUSER_PASSWORD to choose it yourself; this password is not shown again.\n").utf8))
+            }
+            do {
+                let examples = try await ExampleFlows.shipped().seed(into: storage)
+                startLogger.info("example flows: \(examples.created) created, \(examples.updated) updated, \(examples.removed) removed")
+            } catch {
+                startLogger.error("the example flows could not be loaded: \(error)")
+            }
         }
 
         // LANGBUILDER_MAX_FILE_SIZE_UPLOAD bounds an uploaded file; a request body may be a little larger, for
@@ -85,18 +91,21 @@ struct ServeCommand: AsyncParsableCommand {
         let activeRuns = ActiveRuns()
         let app = buildApplication(
             settings: settings, storage: storage, registry: RegistryHolder(registry), auth: auth, activeRuns: activeRuns,
-            recorder: recorder, logger: logger)
+            recorder: recorder, startup: startup, logger: logger)
         // SIGTERM/SIGINT: runs in progress get the grace period, then are cancelled; then the HTTP server stops;
         // then the storage is closed.
         let services = serverServiceGroup(app: app, activeRuns: activeRuns, drainGrace: configuration.shutdownGrace, logger: logger)
         do {
             try await services.run()
         } catch {
+            try? await startup.wait()
             await recorder.flush()
             try? await storage.close()
             throw error
         }
-        // What the last runs left to record is written before the storage closes.
+        // What the last runs left to record is written before the storage closes; so is the start-up work, when
+        // the server is stopped that early.
+        try? await startup.wait()
         await recorder.flush()
         await auth.credentialCache.flushUses(to: storage, logger: logger)
         try await storage.close()
