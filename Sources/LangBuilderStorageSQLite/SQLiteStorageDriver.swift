@@ -11,6 +11,10 @@ import Synchronization
 /// retried for up to 5 s. Statements are prepared once per connection and reused. Opening the file applies
 /// the pending ``Migrations/sqlite`` migrations, each in its own transaction, recorded in `grdb_migrations`.
 ///
+/// Flows read by id or endpoint name are kept in memory (the run path reads one per request) and forgotten on
+/// every write but the run records and API key use counts, which never touch a flow. One server process owns
+/// the file: a second process writing flows to it would not be seen until this one writes.
+///
 /// ```swift
 /// let storage = try SQLiteStorageDriver(path: dataDirectory.appendingPathComponent("langbuilder.db").path)
 /// defer { try? await storage.close() }
@@ -20,6 +24,7 @@ public final class SQLiteStorageDriver: StorageDriver {
     public let path: String
     private let pool: DatabasePool
     private let closed = Mutex(false)
+    private let flowCache = FlowCache()
 
     /// Opens (creating it and its folder if needed) and migrates the database at `path`.
     ///
@@ -131,11 +136,22 @@ public final class SQLiteStorageDriver: StorageDriver {
     }
 
     public func flow(id: UUID) async throws -> FlowRecord? {
-        try await read { db in try FlowRecord.fetchOne(db, "WHERE id = ?", [id.sql]) }
+        try checkOpen()
+        let (cached, generation) = flowCache.lookup(.id(id))
+        if let cached { return cached }
+        let flow = try await read { db in try FlowRecord.fetchOne(db, "WHERE id = ?", [id.sql]) }
+        if let flow { flowCache.insert(flow, as: .id(id), generation: generation) }
+        return flow
     }
 
     public func flow(endpointName: String, userID: UUID) async throws -> FlowRecord? {
-        try await read { db in try FlowRecord.fetchOne(db, "WHERE user_id = ? AND endpoint_name = ?", [userID.sql, endpointName]) }
+        try checkOpen()
+        let key = FlowCache.Key.endpoint(userID, endpointName)
+        let (cached, generation) = flowCache.lookup(key)
+        if let cached { return cached }
+        let flow = try await read { db in try FlowRecord.fetchOne(db, "WHERE user_id = ? AND endpoint_name = ?", [userID.sql, endpointName]) }
+        if let flow { flowCache.insert(flow, as: key, generation: generation) }
+        return flow
     }
 
     public func flows(_ query: FlowQuery) async throws -> RecordPage<FlowRecord> {
@@ -217,7 +233,7 @@ public final class SQLiteStorageDriver: StorageDriver {
     }
 
     public func recordAPIKeyUse(id: UUID, at date: Date, count: Int) async throws -> APIKeyRecord {
-        try await write { db in
+        try await write(touchingFlows: false) { db in
             let sql = "UPDATE api_key SET last_used_at = ?, total_uses = total_uses + ? WHERE id = ? RETURNING \(APIKeyRecord.statements.selection)"
             guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [date.sql, count, id.sql]) else {
                 throw StorageError.notFound
@@ -265,7 +281,7 @@ public final class SQLiteStorageDriver: StorageDriver {
     public func recordRun(messages: [MessageRecord], transactions: [TransactionRecord], vertexBuilds: [VertexBuildRecord]) async throws {
         try checkOpen()
         guard !(messages.isEmpty && transactions.isEmpty && vertexBuilds.isEmpty) else { return }
-        try await write { db in
+        try await write(touchingFlows: false) { db in
             for message in messages { try message.insert(db) }
             for transaction in transactions { try transaction.insert(db) }
             for build in vertexBuilds { try build.insert(db) }
@@ -379,8 +395,13 @@ public final class SQLiteStorageDriver: StorageDriver {
         do { return try await pool.read(body) } catch { throw Self.storageError(error) }
     }
 
-    fileprivate func write<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws -> Value {
+    /// One write transaction. Unless it is known not to touch the flow table (directly or through a cascade),
+    /// the cached flows are forgotten once it has ended, committed or not.
+    fileprivate func write<Value: Sendable>(
+        touchingFlows: Bool = true, _ body: @escaping @Sendable (Database) throws -> Value
+    ) async throws -> Value {
         try checkOpen()
+        defer { if touchingFlows { flowCache.invalidate() } }
         do { return try await pool.write(body) } catch { throw Self.storageError(error) }
     }
 
@@ -502,5 +523,43 @@ extension SQLiteStorageDriver {
     /// Test-only: runs statements in a write transaction.
     func testOnly_execute(_ sql: String) async throws {
         try await write { db in try db.execute(sql: sql) }
+    }
+}
+
+/// The flows read by id or by endpoint name (see ``SQLiteStorageDriver``). A read that raced a write never
+/// stores what it read: each insert carries the generation seen before the read, and every invalidation moves
+/// the generation on.
+private final class FlowCache: Sendable {
+    enum Key: Hashable {
+        case id(UUID)
+        case endpoint(UUID, String)
+    }
+
+    private struct State {
+        var generation = 0
+        var flows: [Key: FlowRecord] = [:]
+    }
+
+    /// Beyond this many entries the cache starts over.
+    private static let capacity = 1024
+    private let state = Mutex(State())
+
+    func lookup(_ key: Key) -> (FlowRecord?, generation: Int) {
+        state.withLock { ($0.flows[key], $0.generation) }
+    }
+
+    func insert(_ flow: FlowRecord, as key: Key, generation: Int) {
+        state.withLock { state in
+            guard state.generation == generation else { return }
+            if state.flows.count >= Self.capacity { state.flows.removeAll(keepingCapacity: true) }
+            state.flows[key] = flow
+        }
+    }
+
+    func invalidate() {
+        state.withLock { state in
+            state.generation &+= 1
+            state.flows.removeAll(keepingCapacity: true)
+        }
     }
 }

@@ -21,6 +21,40 @@ import Testing
         try await suite.run(testCase)
     }
 
+    /// Flows read by id or endpoint name are cached; every way a flow can change or go is seen at once,
+    /// cascades included, while run records leave the cache alone.
+    @Test func cachedFlowsFollowEveryWrite() async throws {
+        let directory = try BundleFixtures.temporaryDirectory("sqlite")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let storage = try SQLiteStorageDriver(path: directory.appendingPathComponent("langbuilder.db").path)
+        let user = try await storage.createUser(UserRecord(username: "ada", passwordHash: "x", isActive: true))
+        let folder = try await storage.createFolder(FolderRecord(name: "Work", userID: user.id))
+        var flow = try await storage.createFlow(FlowRecord(name: "Echo", data: #"{"nodes":[],"edges":[]}"#, endpointName: "echo", userID: user.id, folderID: folder.id))
+        #expect(try await storage.flow(id: flow.id)?.name == "Echo")
+        #expect(try await storage.flow(endpointName: "echo", userID: user.id)?.id == flow.id)
+
+        try await storage.recordRun(messages: [], transactions: [], vertexBuilds: [])
+        flow.name = "Renamed"
+        flow.endpointName = "renamed"
+        _ = try await storage.updateFlow(flow, expectedVersionToken: nil)
+        #expect(try await storage.flow(id: flow.id)?.name == "Renamed")
+        #expect(try await storage.flow(endpointName: "echo", userID: user.id) == nil)
+        #expect(try await storage.flow(endpointName: "renamed", userID: user.id)?.id == flow.id)
+
+        try await storage.testOnly_execute("UPDATE flow SET name = 'Behind the driver' WHERE id = '\(flow.id.uuidString.lowercased())'")
+        #expect(try await storage.flow(id: flow.id)?.name == "Behind the driver")
+
+        try await storage.deleteFolder(id: folder.id)
+        #expect(try await storage.flow(id: flow.id) == nil, "the folder's deletion cascaded to its flow")
+        #expect(try await storage.flow(endpointName: "renamed", userID: user.id) == nil)
+
+        let second = try await storage.createFlow(FlowRecord(name: "Two", userID: user.id))
+        #expect(try await storage.flow(id: second.id)?.name == "Two")
+        try await storage.deleteUser(id: user.id)
+        #expect(try await storage.flow(id: second.id) == nil, "the user's deletion cascaded to the flow")
+        try await storage.close()
+    }
+
     @Test func opensWithWALAndForeignKeysAndRecordsItsMigrations() async throws {
         let directory = try BundleFixtures.temporaryDirectory("sqlite")
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -24,6 +24,10 @@ public struct RunOptions: Sendable {
     /// (``HostServices/current``).
     public var services: HostServices
 
+    /// Twice the processors the process may use, at least 4. Read once: `activeProcessorCount` reads the
+    /// cgroup's CPU quota files on every call, which cost a run more than its components did.
+    static let defaultConcurrency = max(4, ProcessInfo.processInfo.activeProcessorCount * 2)
+
     public init(
         concurrency: Int? = nil,
         vertexTimeout: Double? = nil,
@@ -38,7 +42,7 @@ public struct RunOptions: Sendable {
         logger: Logger = Logger(label: "langbuilder.run"),
         services: HostServices = .current
     ) {
-        self.concurrency = max(1, concurrency ?? max(4, ProcessInfo.processInfo.activeProcessorCount * 2))
+        self.concurrency = max(1, concurrency ?? Self.defaultConcurrency)
         self.vertexTimeout = vertexTimeout
         self.deadline = deadline
         self.maxLoopIterations = maxLoopIterations
