@@ -56,9 +56,9 @@ public func buildRouter(
     let authenticated = router.group("api/v1")
         .add(middleware: AuthenticationMiddleware(authenticator: Authenticator(storage: storage, tokens: auth.tokens, cache: auth.credentialCache)))
     RegistryController<AppRequestContext>(registry: registry).addRoutes(to: authenticated)
-    UserController(storage: storage, auth: auth).addRoutes(to: authenticated)
+    UserController(storage: storage, auth: auth, files: settings.dataDirectory.map(FileStore.init(dataDirectory:))).addRoutes(to: authenticated)
     APIKeyController(storage: storage, cache: auth.credentialCache).addRoutes(to: authenticated)
-    FlowController(storage: storage).addRoutes(to: authenticated)
+    FlowController(storage: storage, files: settings.dataDirectory.map(FileStore.init(dataDirectory:))).addRoutes(to: authenticated)
     VariableController(storage: storage, credentials: auth.credentials).addRoutes(to: authenticated)
 
     // Projects, flow import/export and examples, files (v1 per flow, v2 per user).

@@ -79,6 +79,47 @@ import Testing
         }
     }
 
+    /// A flow's files go with it: deleted alone, in a batch, with its project or with its user; a user's own
+    /// files stay while the user does, even when a batch names the user's id.
+    @Test func flowFilesAreRemovedWithTheirFlow() async throws {
+        let (server, directory, flowID) = try await setUp()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let bob = HTTPFields.bearer(try await server.accessToken(for: "bob"))
+        let langflow = HTTPFields.bearer(try await server.accessToken(for: "langflow"))
+        let bobRecord = try #require(try await server.storage.user(username: "bob"))
+        let bobID = bobRecord.id.uuidString.lowercased()
+        let project = try await server.storage.createFolder(FolderRecord(name: "Kept", userID: bobRecord.id))
+        let inProject = try await server.storage.createFlow(FlowRecord(name: "In project", userID: bobRecord.id, folderID: project.id))
+        let batched = try await server.storage.createFlow(FlowRecord(name: "Batched", userID: bobRecord.id))
+        let content = Data("x".utf8)
+        try await server.app().test(.router) { client in
+            for id in [flowID, inProject.id.uuidString.lowercased(), batched.id.uuidString.lowercased()] {
+                let (status, _) = try await send(client, "/api/v1/files/upload/\(id)", .file(content, filename: "a.txt"), headers: bob)
+                #expect(status == .created)
+            }
+            let (status, _) = try await send(client, "/api/v2/files", .file(content, filename: "mine.txt"), headers: bob)
+            #expect(status == .created)
+            func folders() -> Set<String> {
+                Set(((try? FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("files").path)) ?? []).filter { !$0.hasPrefix(".") })
+            }
+            #expect(folders() == [flowID, inProject.id.uuidString.lowercased(), batched.id.uuidString.lowercased(), bobID])
+
+            try await client.execute(uri: "/api/v1/flows/\(flowID)", method: .delete, headers: bob) { #expect($0.status == .ok) }
+            #expect(!folders().contains(flowID))
+            try await client.execute(
+                uri: "/api/v1/flows", method: .delete, headers: bob + .json,
+                body: ByteBuffer(string: "[\"\(batched.id.uuidString.lowercased())\", \"\(bobID)\"]")
+            ) { #expect($0.status == .ok) }
+            #expect(folders() == [inProject.id.uuidString.lowercased(), bobID], "the user's own folder stays")
+            try await client.execute(uri: "/api/v1/projects/\(project.id.uuidString.lowercased())", method: .delete, headers: bob) {
+                #expect($0.status == .noContent)
+            }
+            #expect(folders() == [bobID])
+            try await client.execute(uri: "/api/v1/users/\(bobID)", method: .delete, headers: langflow) { #expect($0.status == .ok) }
+            #expect(folders().isEmpty)
+        }
+    }
+
     @Test func imagesAreServedWithTheirType() async throws {
         let (server, directory, flowID) = try await setUp()
         defer { try? FileManager.default.removeItem(at: directory) }

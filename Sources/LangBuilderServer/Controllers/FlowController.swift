@@ -7,6 +7,8 @@ import LangBuilderStorage
 /// are readable by everyone; the superuser reaches every flow by id.
 struct FlowController {
     let storage: any StorageDriver
+    /// The flows' v1 files, removed with their flow; nil: none are kept.
+    var files: FileStore? = nil
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("flows", use: create)
@@ -183,6 +185,7 @@ struct FlowController {
         let user = try context.requireUser()
         let flow = try await visibleFlow(try context.parameters.requireUUID("id"), user: user, writing: true)
         try await storage.deleteFlow(id: flow.id)
+        _ = try? await files?.removeOrphans(among: [flow.id], storage: storage)
         return Response.json(["message": "Flow deleted successfully"])
     }
 
@@ -232,6 +235,7 @@ struct FlowController {
             ids.append(id)
         }
         let deleted = try await storage.deleteFlows(ids: ids, ownedBy: user.id)
+        _ = try? await files?.removeOrphans(among: ids, storage: storage)
         return Response.json(["deleted": .int(deleted)])
     }
 

@@ -154,6 +154,7 @@ struct ProjectController {
             throw APIError(.forbidden, "Cannot delete the '\(ExampleFlows.folderName)' folder, that contains the example flows.")
         }
         try await storage.deleteFolder(id: project.id)
+        if let directory = settings.dataDirectory { _ = try? await FileStore(dataDirectory: directory).removeOrphans(storage: storage) }
         return Response(status: .noContent)
     }
 

@@ -9,6 +9,8 @@ import LangBuilderStorage
 struct UserController {
     let storage: any StorageDriver
     let auth: AuthServices
+    /// The uploaded files, whose folders go with a deleted user's flows and files; nil: none are kept.
+    var files: FileStore? = nil
 
     /// The public route: sign-up.
     func addPublicRoutes(to router: Router<AppRequestContext>) {
@@ -107,6 +109,7 @@ struct UserController {
         guard try await storage.user(id: id) != nil else { throw APIError(.notFound, "User not found") }
         try await storage.deleteUser(id: id)
         auth.credentialCache.invalidateAll()
+        _ = try? await files?.removeOrphans(storage: storage)
         return Response.json(["detail": "User deleted"])
     }
 

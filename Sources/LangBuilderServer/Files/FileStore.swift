@@ -1,6 +1,7 @@
-import Foundation
+public import Foundation
 import HTTPTypes
 import Hummingbird
+public import LangBuilderStorage
 
 #if canImport(Glibc)
 import Glibc
@@ -102,4 +103,28 @@ struct FileStore: Sendable {
     func removeDirectory(of owner: UUID) {
         try? FileManager.default.removeItem(at: directory(of: owner))
     }
+
+    /// Removes the folders whose owner is gone: no flow and no user has their id any more. Run after flows are
+    /// deleted (directly, with their project or with their user) and at start, for what an earlier process left.
+    ///
+    /// - Parameter owners: the folders to look at; nil: all of them.
+    /// - Returns: how many folders were removed.
+    @discardableResult
+    func removeOrphans(among owners: [UUID]? = nil, storage: some StorageDriver) async throws -> Int {
+        let candidates = owners ?? ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).compactMap(UUID.init(uuidString:))
+        var removed = 0
+        for owner in Set(candidates) where FileManager.default.fileExists(atPath: directory(of: owner).path) {
+            guard try await storage.flow(id: owner) == nil, try await storage.user(id: owner) == nil else { continue }
+            removeDirectory(of: owner)
+            removed += 1
+        }
+        return removed
+    }
+}
+
+/// Removes the uploaded-file folders under `dataDirectory` whose flow or user is gone (see
+/// ``FileStore/removeOrphans(among:storage:)``); `langbuilder serve` runs it at start.
+@discardableResult
+public func removeOrphanedFiles(dataDirectory: URL, storage: some StorageDriver) async throws -> Int {
+    try await FileStore(dataDirectory: dataDirectory).removeOrphans(storage: storage)
 }

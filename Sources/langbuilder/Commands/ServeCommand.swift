@@ -61,6 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
         let startup = StartupGate()
         let superuserName = configuration.superuserName, superuserPassword = configuration.superuserPassword
         let passwords = auth.passwords, startLogger = logger
+        let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
         startup.start {
             let outcome = try await SuperuserBootstrap.run(storage: storage, name: superuserName, password: superuserPassword, hasher: passwords)
             switch outcome {
@@ -72,6 +73,9 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data((
                     "Created the superuser \"\(superuserName)\" with the password: \(password)\n"
                         + "Set LANGBUILDER_SUPERUSER_PASSWORD to choose it yourself; this password is not shown again.\n").utf8))
+            }
+            if let removed = try? await removeOrphanedFiles(dataDirectory: dataDirectory, storage: storage), removed > 0 {
+                startLogger.info("removed the uploaded files of \(removed) deleted flows or users")
             }
             do {
                 let examples = try await ExampleFlows.shipped().seed(into: storage)
