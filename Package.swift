@@ -42,6 +42,7 @@ let package = Package(
         .library(name: "langflow-processing", type: .dynamic, targets: ["LangflowProcessingBundle"]),
         .library(name: "langflow-logic", type: .dynamic, targets: ["LangflowLogicBundle"]),
         .library(name: "langflow-utilities", type: .dynamic, targets: ["LangflowUtilitiesBundle"]),
+        .library(name: "langflow-io", type: .dynamic, targets: ["LangflowIOBundle"]),
         .plugin(name: "PackageBundle", targets: ["PackageBundle"]),
     ],
     dependencies: [
@@ -182,6 +183,13 @@ let package = Package(
             name: "LangflowUtilitiesBundle",
             dependencies: ["LangBuilderBundleSDK", "LangflowBundleSupport"],
             path: "bundles/langflow-utilities",
+            swiftSettings: swiftSettings,
+            linkerSettings: swiftBundleLinkerSettings
+        ),
+        .target(
+            name: "LangflowIOBundle",
+            dependencies: ["LangBuilderBundleSDK", "LangflowBundleSupport"],
+            path: "bundles/langflow-io",
             swiftSettings: swiftSettings,
             linkerSettings: swiftBundleLinkerSettings
         ),

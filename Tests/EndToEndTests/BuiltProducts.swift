@@ -7,6 +7,7 @@ enum BuiltProducts {
 
     /// The first-party bundles, by file name, with their ids and component type names.
     static let bundles: [(file: String, id: String, language: String, components: [String])] = [
+        ("liblangflow-io.so", "dev.langbuilder.langflow-io", "swift", ["ChatInput", "ChatOutput", "TextInput", "TextOutput", "Webhook"]),
         ("liblangflow-logic.so", "dev.langbuilder.langflow-logic", "swift", ["ConditionalRouter", "LoopComponent", "Pass"]),
         ("liblangflow-processing.so", "dev.langbuilder.langflow-processing", "swift", [
             "Prompt Template", "CombineText", "ParserComponent", "SplitText", "DataOperations", "FilterData", "JSONtoData", "CreateData",

@@ -118,6 +118,7 @@ import Testing
         #expect(result.status == 0, "\(result.output)")
         let lines = result.output.split(separator: "\n").map(String.init)
         #expect(lines == [
+            "ok: \(folder.path)/liblangflow-io.so: dev.langbuilder.langflow-io 1.0.0, 5 components",
             "ok: \(folder.path)/liblangflow-logic.so: dev.langbuilder.langflow-logic 1.0.0, 3 components",
             "ok: \(folder.path)/liblangflow-processing.so: dev.langbuilder.langflow-processing 1.0.0, 11 components",
             "ok: \(folder.path)/liblangflow-utilities.so: dev.langbuilder.langflow-utilities 1.0.0, 3 components",

@@ -81,6 +81,12 @@ import Testing
         Call("CalculatorComponent", [.string("6*7")], [data(#"{"result":"42"}"#)]),
         Call("CurrentDate", [.string("Mars/Olympus")], [message("Error: 'No time zone found with key Mars/Olympus'")]),
         Call("IDGenerator", [.string("fixed")], [message("fixed")]),
+        // langflow-io: Langflow's inputs and outputs.
+        Call("ChatInput", [.string("hi")], [message("hi")]),
+        Call("ChatOutput", [.json(type: "Message", text: #"{"text":"out","sender":"User"}"#)], [message("out")]),
+        Call("TextInput", [.string("t")], [message("t")]),
+        Call("TextOutput", [.string("t")], [message("t")]),
+        Call("Webhook", [.string(#"{"a":1}"#)], [data(#"{"a":1}"#)]),
     ]
 
     private static func data(_ json: String) -> Value { .json(type: "Data", text: json) }
@@ -130,7 +136,7 @@ import Testing
     @Test func everyComponentHasACall() {
         let called = Set(Self.calls.map(\.component))
         let registered = Set(Self.registry.components.map(\.typeName))
-        #expect(registered.count == 44)
+        #expect(registered.count == 49)
         #expect(registered.subtracting(called).sorted() == [], "components without a call")
         #expect(called.subtracting(registered).sorted() == [], "calls of unknown components")
     }

@@ -11,6 +11,7 @@ enum LangflowBundles {
         case processing = "liblangflow-processing.so"
         case logic = "liblangflow-logic.so"
         case utilities = "liblangflow-utilities.so"
+        case io = "liblangflow-io.so"
         /// `Tests/Fixtures/engine_test_bundle.c`: ChatInput, ChatOutput and other stand-ins.
         case engine = "engine-test"
 

@@ -16,7 +16,7 @@ extension RunRecorder {
 ///
 /// Every vertex that finished reported an `end_vertex` event; its Message outputs are chat messages when
 /// it is a chat input or output (ChatInput: sender `User`/`User`, ChatOutput: `Machine`/`AI`, unless the
-/// message says otherwise), and it gets one `success` transaction (and, for builds, a valid vertex build).
+/// message says otherwise) whose `should_store_message` is not false, and it gets one `success` transaction (and, for builds, a valid vertex build).
 /// A vertex that failed gets an `error` transaction (and an invalid vertex build), and the run an error
 /// message (category `error`), as Langflow stores them. A cancelled run records what finished before the cancel.
 struct RunRecordBuilder {
@@ -53,7 +53,7 @@ struct RunRecordBuilder {
         for vertex in finished {
             let planned = vertices[vertex.id]
             let displayName = planned?.displayName
-            if let type = planned?.componentType, let senders = LangflowMessage.senders[type] {
+            if let planned, let senders = LangflowMessage.senders[planned.componentType], Self.storesMessages(planned) {
                 for (_, value) in vertex.data["results"]?.objectValue ?? JSONObject() {
                     guard let message = value.objectValue, let text = message["text"]?.stringValue else { continue }
                     records.messages.append(
@@ -184,5 +184,20 @@ struct RunRecordBuilder {
             }
         }
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
+    }
+}
+
+extension RunRecordBuilder {
+    /// Whether the chat vertex's messages go to the history: Langflow's `should_store_message` (true when the
+    /// component has no such field or it is not a plain false value).
+    static func storesMessages(_ vertex: ExecutionPlan.Vertex) -> Bool {
+        guard let index = vertex.component.descriptor.inputs.firstIndex(where: { $0.name == "should_store_message" }),
+            index < vertex.inputs.count, case .value(let value) = vertex.inputs[index]
+        else { return true }
+        switch value {
+        case .bool(false)?: return false
+        case .string(let text)?: return !["false", "0", "no", "off"].contains(text.lowercased())
+        default: return true
+        }
     }
 }

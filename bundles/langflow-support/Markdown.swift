@@ -1,9 +1,7 @@
-import LangflowBundleSupport
-
 /// A DataFrame as pandas' `to_markdown(index=False)` writes it (tabulate's "pipe" format): one column per key
 /// (in order of first appearance), numbers right-aligned, text left-aligned, missing cells empty.
-enum Markdown {
-    static func table(_ rows: [JSONObject], clean: Bool = false) -> String {
+public enum Markdown {
+    public static func table(_ rows: [JSONObject], clean: Bool = false) -> String {
         var rows = rows
         if clean { rows = rows.filter { row in row.contains { !isMissing($0.value) } } }
         var columns: [String] = []
