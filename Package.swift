@@ -43,6 +43,7 @@ let package = Package(
         .library(name: "langflow-logic", type: .dynamic, targets: ["LangflowLogicBundle"]),
         .library(name: "langflow-utilities", type: .dynamic, targets: ["LangflowUtilitiesBundle"]),
         .library(name: "langflow-io", type: .dynamic, targets: ["LangflowIOBundle"]),
+        .library(name: "langflow-models", type: .dynamic, targets: ["LangflowModelsBundle"]),
         .plugin(name: "PackageBundle", targets: ["PackageBundle"]),
     ],
     dependencies: [
@@ -193,6 +194,13 @@ let package = Package(
             swiftSettings: swiftSettings,
             linkerSettings: swiftBundleLinkerSettings
         ),
+        .target(
+            name: "LangflowModelsBundle",
+            dependencies: ["LangBuilderBundleSDK", "LangflowBundleSupport"],
+            path: "bundles/langflow-models",
+            swiftSettings: swiftSettings,
+            linkerSettings: swiftBundleLinkerSettings
+        ),
 
         // MARK: - Package plugins (thin shims over langbuilder-bundle-tool)
         .plugin(
@@ -257,6 +265,6 @@ let package = Package(
             dependencies: ["LangBuilderAuth", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["LangBuilderCore", "LangBuilderTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "EndToEndTests", dependencies: ["LangBuilderCore", "LangBuilderHTTPClient", "LangBuilderTesting"], swiftSettings: swiftSettings),
     ]
 )

@@ -184,7 +184,7 @@ enum ABIBridge {
         return component
     }
 
-    fileprivate static func fail(_ error: any Error, _ context: Context) -> Int32 {
+    static func fail(_ error: any Error, _ context: Context) -> Int32 {
         let message = (error as? ComponentFailure)?.message ?? String(describing: error)
         var text = message
         text.withUTF8 { buffer in

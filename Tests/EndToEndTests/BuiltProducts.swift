@@ -9,11 +9,12 @@ enum BuiltProducts {
     static let bundles: [(file: String, id: String, language: String, components: [String])] = [
         ("liblangflow-io.so", "dev.langbuilder.langflow-io", "swift", ["ChatInput", "ChatOutput", "TextInput", "TextOutput", "Webhook"]),
         ("liblangflow-logic.so", "dev.langbuilder.langflow-logic", "swift", ["ConditionalRouter", "LoopComponent", "Pass"]),
+        ("liblangflow-models.so", "dev.langbuilder.langflow-models", "swift", ["LanguageModelComponent", "OpenAIModel", "Agent"]),
         ("liblangflow-processing.so", "dev.langbuilder.langflow-processing", "swift", [
             "Prompt Template", "CombineText", "ParserComponent", "SplitText", "DataOperations", "FilterData", "JSONtoData", "CreateData",
             "ExtractaKey", "TypeConverterComponent", "DataToDataFrame",
         ]),
-        ("liblangflow-utilities.so", "dev.langbuilder.langflow-utilities", "swift", ["CalculatorComponent", "CurrentDate", "IDGenerator"]),
+        ("liblangflow-utilities.so", "dev.langbuilder.langflow-utilities", "swift", ["CalculatorComponent", "CurrentDate", "IDGenerator", "Memory"]),
         ("libstd-cmath.so", "dev.langbuilder.std-cmath", "c", [
             "Power", "SquareRoot", "Hypotenuse", "Floor", "Ceil", "NaturalLog", "Exponential", "Modulo",
             "GreatestCommonDivisor", "Clamp", "IsPrime", "RepeatText", "CountWords",

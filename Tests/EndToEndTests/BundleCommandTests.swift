@@ -120,8 +120,9 @@ import Testing
         #expect(lines == [
             "ok: \(folder.path)/liblangflow-io.so: dev.langbuilder.langflow-io 1.0.0, 5 components",
             "ok: \(folder.path)/liblangflow-logic.so: dev.langbuilder.langflow-logic 1.0.0, 3 components",
+            "ok: \(folder.path)/liblangflow-models.so: dev.langbuilder.langflow-models 1.0.0, 3 components",
             "ok: \(folder.path)/liblangflow-processing.so: dev.langbuilder.langflow-processing 1.0.0, 11 components",
-            "ok: \(folder.path)/liblangflow-utilities.so: dev.langbuilder.langflow-utilities 1.0.0, 3 components",
+            "ok: \(folder.path)/liblangflow-utilities.so: dev.langbuilder.langflow-utilities 1.0.0, 4 components",
             "ok: \(folder.path)/libstd-cmath.so: dev.langbuilder.std-cmath 1.0.0, 13 components",
             "ok: \(folder.path)/libstd-math.so: dev.langbuilder.std-math 1.0.0, 7 components",
             "ok: \(folder.path)/libstd-text.so: dev.langbuilder.std-text 1.0.0, 7 components",

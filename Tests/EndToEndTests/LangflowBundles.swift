@@ -12,6 +12,7 @@ enum LangflowBundles {
         case logic = "liblangflow-logic.so"
         case utilities = "liblangflow-utilities.so"
         case io = "liblangflow-io.so"
+        case models = "liblangflow-models.so"
         /// `Tests/Fixtures/engine_test_bundle.c`: ChatInput, ChatOutput and other stand-ins.
         case engine = "engine-test"
 

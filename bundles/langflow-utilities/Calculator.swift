@@ -12,16 +12,34 @@ let calculator = ComponentDefinition(
     "CalculatorComponent", displayName: "Calculator", description: "Perform basic arithmetic operations on a given expression.",
     category: "utilities", icon: "calculator", documentation: "https://docs.langflow.org/calculator",
     inputs: [.messageText("expression", "Expression", info: "The arithmetic expression to evaluate (e.g., '4*4*(33/22)+12-20').")],
-    outputs: [OutputDefinition("result", displayName: "JSON", types: ["Data"])]
+    outputs: [
+        OutputDefinition("result", displayName: "JSON", types: ["Data"]),
+        OutputDefinition("component_as_tool", displayName: "Toolset", types: ["Tool"]),
+    ]
 ) { inputs, context in
     let expression = try inputs.text("expression", component: "CalculatorComponent")
-    do {
-        let value = try Arithmetic.evaluate(expression)
-        let formatted = Arithmetic.format(value)
-        context.log(.debug, "Calculation result: \(formatted)")
-        return ["result": Langflow.data(JSONObject([("result", .string(formatted))]))]
-    } catch let error as Arithmetic.Failure {
-        return ["result": Langflow.data(JSONObject([("error", .string(error.message)), ("input", .string(expression))]))]
+    return ["result": Langflow.data(Arithmetic.answer(expression, context: context)), "component_as_tool": calculatorTool.value(context: context)]
+}
+
+/// The calculator in tool mode (Langflow's `evaluate_expression`): the agent passes `{"expression": ...}` and
+/// reads the answer's JSON, an error included.
+let calculatorTool = ComponentTool(
+    name: "evaluate_expression", description: "Perform basic arithmetic operations on a given expression.",
+    parameters: ComponentTool.schema(["expression": "The arithmetic expression to evaluate (e.g., '4*4*(33/22)+12-20')."])
+) { arguments, context in
+    JSON.object(Arithmetic.answer(arguments["expression"].map(Python.str) ?? "", context: context)).serialized()
+}
+
+extension Arithmetic {
+    /// `{"result": "…"}`, or `{"error": …, "input": …}` for an expression that cannot be evaluated.
+    static func answer(_ expression: String, context: Context) -> JSONObject {
+        do {
+            let formatted = format(try evaluate(expression))
+            context.log(.debug, "Calculation result: \(formatted)")
+            return JSONObject([("result", .string(formatted))])
+        } catch {
+            return JSONObject([("error", .string(error.message)), ("input", .string(expression))])
+        }
     }
 }
 

@@ -1,14 +1,14 @@
 import LangBuilderBundleSDK
 import LangflowBundleSupport
 
-/// Langflow's utility components under their Langflow names: Calculator, Current Date and ID Generator.
+/// Langflow's utility components under their Langflow names: Calculator, Current Date, ID Generator and Message History.
 let utilitiesBundle = BundleDefinition(
     id: "dev.langbuilder.langflow-utilities",
     version: "1.0.0",
     displayName: "Langflow Utilities",
-    description: "Langflow's utility components: Calculator, Current Date and ID Generator.",
+    description: "Langflow's utility components: Calculator, Current Date, ID Generator and Message History.",
     license: "Apache-2.0",
-    components: [calculator, currentDate, idGenerator]
+    components: [calculator, currentDate, idGenerator, memory]
 )
 
 @_cdecl("lb_bundle_entry")

@@ -126,6 +126,14 @@ typedef struct lb_object_vtable {
                       const struct lb_value *args, size_t arg_count, struct lb_value *result);
 } lb_object_vtable;
 
+/**
+ * Several objects into one list input. A value cannot hold a list of objects, so when several edges bring object
+ * handles into an LB_INPUT_LIST input (e.g. tools into an agent), the host passes one object of type "list" whose
+ * invoke answers "count" (no arguments; an LB_VALUE_INT) and "item" (one LB_VALUE_INT index; the object at that
+ * index, carrying one reference like any object result). A single edge brings its object itself. Since ABI 1.2.
+ */
+#define LB_OBJECT_LIST_TYPE "list"
+
 /** An object handle: the instance and the functions that act on it. Since ABI 1.0. */
 typedef struct lb_object {
     void *instance;

@@ -332,6 +332,9 @@ final class RunScheduler: @unchecked Sendable {
                 }
                 if brought.isEmpty {
                     values.append(nil)
+                } else if isList && edges.count > 1 && brought.allSatisfy({ if case .object = $0 { true } else { false } }) {
+                    // Objects cannot go into a JSON list: several handles arrive as one host-made `list` object.
+                    values.append(.object(ObjectList.handle(brought.compactMap { if case .object(let handle) = $0 { handle } else { nil } })))
                 } else if isList && (edges.count > 1 || brought.count > 1) {
                     values.append(.json(type: "list", text: JSONValue.array(brought.map(\.jsonValue)).serialized()))
                 } else {

@@ -6,7 +6,8 @@ import LangBuilderStorage
 import Logging
 
 /// What every way of running a flow shares (`/run`, `/run/advanced`, builds, webhooks): reading the stored
-/// flow, building it against the registry, and the run options with the user's variables.
+/// flow, building it against the registry, and the run options with the user's variables and the chat history
+/// of the storage.
 struct RunPreparation: Sendable {
     let storage: any StorageDriver
     let registry: RegistryHolder
@@ -48,7 +49,8 @@ struct RunPreparation: Sendable {
         let variables = readsVariables ? try await VariableController.values(for: user.id, storage: storage, credentials: credentials) : [:]
         return RunOptions(
             flowID: flowID.lowercased, sessionID: sessionID, userID: user.id.lowercased, inputValue: inputValue,
-            variables: { variables[$0] }, logger: logger)
+            variables: { variables[$0] }, logger: logger,
+            services: HostServices(http: HostServices.current.http, messages: StoredMessageHistory(storage: storage)))
     }
 
     /// The flow named by id or endpoint name, if `user` may run it; 404 `Flow identifier … not found` otherwise.
