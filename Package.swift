@@ -44,6 +44,7 @@ let package = Package(
         .library(name: "langflow-utilities", type: .dynamic, targets: ["LangflowUtilitiesBundle"]),
         .library(name: "langflow-io", type: .dynamic, targets: ["LangflowIOBundle"]),
         .library(name: "langflow-models", type: .dynamic, targets: ["LangflowModelsBundle"]),
+        .library(name: "langflow-data", type: .dynamic, targets: ["LangflowDataBundle"]),
         .plugin(name: "PackageBundle", targets: ["PackageBundle"]),
     ],
     dependencies: [
@@ -198,6 +199,13 @@ let package = Package(
             name: "LangflowModelsBundle",
             dependencies: ["LangBuilderBundleSDK", "LangflowBundleSupport"],
             path: "bundles/langflow-models",
+            swiftSettings: swiftSettings,
+            linkerSettings: swiftBundleLinkerSettings
+        ),
+        .target(
+            name: "LangflowDataBundle",
+            dependencies: ["LangBuilderBundleSDK", "LangflowBundleSupport"],
+            path: "bundles/langflow-data",
             swiftSettings: swiftSettings,
             linkerSettings: swiftBundleLinkerSettings
         ),

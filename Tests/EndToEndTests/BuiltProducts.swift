@@ -7,6 +7,7 @@ enum BuiltProducts {
 
     /// The first-party bundles, by file name, with their ids and component type names.
     static let bundles: [(file: String, id: String, language: String, components: [String])] = [
+        ("liblangflow-data.so", "dev.langbuilder.langflow-data", "swift", ["APIRequest", "URLComponent"]),
         ("liblangflow-io.so", "dev.langbuilder.langflow-io", "swift", ["ChatInput", "ChatOutput", "TextInput", "TextOutput", "Webhook"]),
         ("liblangflow-logic.so", "dev.langbuilder.langflow-logic", "swift", ["ConditionalRouter", "LoopComponent", "Pass"]),
         ("liblangflow-models.so", "dev.langbuilder.langflow-models", "swift", ["LanguageModelComponent", "OpenAIModel", "Agent"]),

@@ -118,6 +118,7 @@ import Testing
         #expect(result.status == 0, "\(result.output)")
         let lines = result.output.split(separator: "\n").map(String.init)
         #expect(lines == [
+            "ok: \(folder.path)/liblangflow-data.so: dev.langbuilder.langflow-data 1.0.0, 2 components",
             "ok: \(folder.path)/liblangflow-io.so: dev.langbuilder.langflow-io 1.0.0, 5 components",
             "ok: \(folder.path)/liblangflow-logic.so: dev.langbuilder.langflow-logic 1.0.0, 3 components",
             "ok: \(folder.path)/liblangflow-models.so: dev.langbuilder.langflow-models 1.0.0, 3 components",

@@ -90,6 +90,9 @@ import Testing
         Call("TextInput", [.string("t")], [message("t")]),
         Call("TextOutput", [.string("t")], [message("t")]),
         Call("Webhook", [.string(#"{"a":1}"#)], [data(#"{"a":1}"#)]),
+        // langflow-data: with no URL they only offer their tools (LangflowDataBundleTests fetch real pages).
+        Call("APIRequest", [], [nil, .string("object Tool")]),
+        Call("URLComponent", [], [nil, nil, .string("object Tool")]),
         // langflow-models: with nothing to ask, no request is made and the model is handed on (LangflowModelsBundleTests
         // call them against a local OpenAI-compatible server).
         Call("LanguageModelComponent", [nil, .string("gpt-4o-mini"), nil, .string("sk-test")], [message(""), .string("object LanguageModel")]),
@@ -144,7 +147,7 @@ import Testing
     @Test func everyComponentHasACall() {
         let called = Set(Self.calls.map(\.component))
         let registered = Set(Self.registry.components.map(\.typeName))
-        #expect(registered.count == 53)
+        #expect(registered.count == 55)
         // The Agent always asks its model: LangflowModelsBundleTests runs it against a local OpenAI-compatible server.
         #expect(registered.subtracting(called).sorted() == ["Agent"], "components without a call")
         #expect(called.subtracting(registered).sorted() == [], "calls of unknown components")

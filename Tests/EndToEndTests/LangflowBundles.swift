@@ -13,6 +13,7 @@ enum LangflowBundles {
         case utilities = "liblangflow-utilities.so"
         case io = "liblangflow-io.so"
         case models = "liblangflow-models.so"
+        case data = "liblangflow-data.so"
         /// `Tests/Fixtures/engine_test_bundle.c`: ChatInput, ChatOutput and other stand-ins.
         case engine = "engine-test"
 

@@ -8,7 +8,7 @@ import Testing
 /// with the executable's libcurl client against a local OpenAI-compatible server on loopback: plain and
 /// streamed completions, tool calls, retries and error answers.
 @Suite struct LangflowModelsBundleTests {
-    static let registry = Result { try LangflowBundles.registry(.models, .io, .processing, .utilities) }
+    static let registry = Result { try LangflowBundles.registry(.models, .io, .processing, .utilities, .data) }
     static let http = Result { try CurlHTTPClient() }
     static let key = "sk-stub-secret-123"
 
