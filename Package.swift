@@ -238,7 +238,7 @@ let package = Package(
         ),
 
         // MARK: - Test support (shipped like HummingbirdTesting) and tests
-        .target(name: "LangBuilderTesting", dependencies: ["LangBuilderStorage"], swiftSettings: swiftSettings),
+        .target(name: "LangBuilderTesting", dependencies: ["LangBuilderStorage", "LangBuilderCore"], swiftSettings: swiftSettings),
         .testTarget(name: "CLangBuilderABITests", dependencies: ["CLangBuilderABI"], swiftSettings: swiftSettings),
         .testTarget(name: "LangBuilderCoreTests", dependencies: ["LangBuilderCore", "LangBuilderTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "LangBuilderStorageTests", dependencies: ["LangBuilderStorage", "LangBuilderTesting"], swiftSettings: swiftSettings),
@@ -259,7 +259,7 @@ let package = Package(
         .testTarget(
             name: "LangBuilderServerTests",
             dependencies: [
-                "LangBuilderServer", "LangBuilderCore", "LangBuilderTesting",
+                "LangBuilderServer", "LangBuilderCore", "LangBuilderTesting", "LangBuilderHTTPClient",
                 "LangBuilderStorage", "LangBuilderStorageSQLite", "LangBuilderAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

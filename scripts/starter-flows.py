@@ -30,6 +30,7 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 OPENAI = {"provider": "OpenAI", "model_name": "gpt-4o-mini", "api_key": ("OPENAI_API_KEY", "load_from_db")}
+AGENT_MODEL = {"agent_llm": "OpenAI", "model_name": "gpt-4o-mini", "api_key": ("OPENAI_API_KEY", "load_from_db")}
 
 # Each node: (id, type, {field: value}); a value ("NAME", "load_from_db") references a global variable.
 # Each edge: (source id, output, target id, field) or (source id, output, target id, None, loop output).
@@ -85,7 +86,7 @@ FLOWS = [
         "tags": ["agents"],
         "nodes": [
             ("ChatInput-Sa1aa", "ChatInput", {"input_value": "What is 15% of 1280, and what is the title of https://example.com?"}),
-            ("Agent-Sa2bb", "Agent", dict(OPENAI, system_prompt="You are a helpful assistant that can use tools to answer questions and perform tasks.")),
+            ("Agent-Sa2bb", "Agent", dict(AGENT_MODEL, system_prompt="You are a helpful assistant that can use tools to answer questions and perform tasks.")),
             ("CalculatorComponent-Sa3cc", "CalculatorComponent", {}),
             ("URLComponent-Sa4dd", "URLComponent", {}),
             ("ChatOutput-Sa5ee", "ChatOutput", {}),
@@ -107,7 +108,7 @@ FLOWS = [
         "nodes": [
             ("ChatInput-Tl1aa", "ChatInput", {
                 "input_value": "LangBuilder runs flows of components.\nComponents live in bundles.\nThe store signs its index."}),
-            ("SplitText-Tl2bb", "SplitText", {"chunk_size": 80, "chunk_overlap": 0, "separator": "\\n"}),
+            ("SplitText-Tl2bb", "SplitText", {"chunk_size": 40, "chunk_overlap": 0, "separator": "\\n"}),
             ("LoopComponent-Tl3cc", "LoopComponent", {}),
             ("ParserComponent-Tl4dd", "ParserComponent", {"pattern": "{text}"}),
             ("Prompt-Tl5ee", "Prompt Template", {"template": "Translate into French. Answer with the translation only.\n\n{line}"}),

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import LangBuilderCore
+import LangBuilderHTTPClient
 import LangBuilderServer
 import LangBuilderStorage
 import LangBuilderTesting
@@ -124,27 +125,115 @@ import Testing
         #expect(throws: ExampleFlows.LoadError.self) { try ExampleFlows(directory: directory) }
     }
 
-    @Test func everyExampleRunsWithTheFirstPartyBundles() async throws {
-        let (server, examples) = try await seeded()
-        var registry = ComponentRegistry()
-        for file in ["libstd-text.so", "libstd-math.so", "libstd-cmath.so"] {
-            try registry.add(try BundleLoader().load(file: BundleFixtures.buildDirectory.appendingPathComponent(file).path))
+    /// Every first-party bundle, as `langbuilder serve` loads them from the build folder.
+    static let firstParty = ComponentRegistry(scan: BundleLoader().scan(directories: [BundleFixtures.buildDirectory.path]))
+
+    /// Model calls go to a local OpenAI-compatible server through the executable's libcurl client.
+    static let http: Void = { HostServices.bootstrap(HostServices(http: try! CurlHTTPClient(), messages: MemoryMessageHistory())) }()
+
+    /// Tweaks pointing every model node of `flow` (Language Model, OpenAI, Agent) at `baseURL`.
+    static func modelTweaks(_ flow: FlowRecord, baseURL: String) throws -> JSONValue {
+        let document = try JSONValue(parsing: try #require(flow.data))
+        var tweaks = JSONObject()
+        for node in document["nodes"]?.arrayValue ?? [] {
+            guard let id = node["id"]?.stringValue, let type = node["data"]?["type"]?.stringValue else { continue }
+            switch type {
+            case "LanguageModelComponent": tweaks[id] = ["base_url": .string(baseURL)]
+            case "OpenAIModel", "Agent": tweaks[id] = ["openai_api_base": .string(baseURL)]
+            default: break
+            }
         }
+        return .object(tweaks)
+    }
+
+    /// A user with an API key and the variable OPENAI_API_KEY (a credential) that the model fields load.
+    static func modelUser(_ client: some TestClientProtocol, _ server: TestServer) async throws -> String {
+        let bob = HTTPFields.bearer(try await server.accessToken(for: "bob"))
+        try await client.execute(
+            uri: "/api/v1/variables/", method: .post, headers: bob + .json,
+            body: ByteBuffer(string: #"{"name":"OPENAI_API_KEY","value":"sk-from-variable","type":"Credential","default_fields":[]}"#)
+        ) { response in #expect(response.status == .created, "\(String(buffer: response.body))") }
+        return try await client.execute(uri: "/api/v1/api_key/", method: .post, headers: bob + .json, body: ByteBuffer(string: "{}")) { response in
+            try #require(response.body.json()["api_key"]?.stringValue)
+        }
+    }
+
+    @Test func everyExampleRunsWithTheFirstPartyBundles() async throws {
+        Self.http
+        let (server, examples) = try await seeded()
+        let registry = Self.firstParty
+        #expect(registry.refused.isEmpty, "\(registry.refused.map(\.description))")
+        let stub = try OpenAIStub([.answer("stub answer")])
         let app = buildApplication(settings: server.settings, storage: server.storage, registry: RegistryHolder(registry), auth: server.auth)
+        let names = Set(examples.flows.map(\.name))
+        for starter in ["Basic Prompting", "Memory Chatbot", "Simple Agent", "Research Translation Loop", "Ticket Router"] {
+            #expect(names.contains(starter), "\(starter) is not shipped")
+        }
         try await app.test(.router) { client in
-            let key = try await client.execute(
-                uri: "/api/v1/api_key/", method: .post, headers: .bearer(try await server.accessToken(for: "bob")) + .json, body: ByteBuffer(string: "{}")
-            ) { response in try #require(response.body.json()["api_key"]?.stringValue) }
+            let key = try await Self.modelUser(client, server)
             for example in examples.flows {
+                let tweaks = try Self.modelTweaks(example, baseURL: stub.baseURL)
+                // No input_value: each example runs on the input its Chat Input holds.
+                let body: JSONValue = ["output_type": "any", "tweaks": tweaks]
                 try await client.execute(
                     uri: "/api/v1/run/\(example.id.uuidString.lowercased())", method: .post, headers: .apiKey(key) + .json,
-                    body: ByteBuffer(string: #"{"input_value":"","output_type":"any"}"#)
+                    body: ByteBuffer(string: body.serialized())
                 ) { response in
                     #expect(response.status == .ok, "\(example.name): \(String(buffer: response.body))")
                     let outputs = response.body.json()["outputs"]?[0]?["outputs"]?.arrayValue ?? []
                     #expect(!outputs.isEmpty, "\(example.name) produced no output")
+                    if example.name == "Basic Prompting" {
+                        #expect(outputs.first?["results"]?["message"]?["text"] == "stub answer")
+                    }
+                    if example.name == "Ticket Router" {
+                        let texts = outputs.compactMap { $0["results"]?["message"]?["text"]?.stringValue }
+                        #expect(texts == ["To billing. Ada writes: I was charged twice."], "\(outputs)")
+                    }
                 }
             }
         }
+        // Basic Prompting, Memory Chatbot, Simple Agent once each, the translation loop once per line.
+        #expect(stub.requests.count == 6)
+        #expect(stub.requests.allSatisfy { $0.header("Authorization") == "Bearer sk-from-variable" })
+    }
+
+    /// Memory Chatbot over REST: the second run's prompt holds the first exchange, read from storage.
+    @Test func memoryChatbotRemembersTheSessionAcrossRuns() async throws {
+        Self.http
+        let (server, examples) = try await seeded()
+        let example = try #require(examples.flows.first { $0.name == "Memory Chatbot" })
+        let stub = try OpenAIStub([.answer("Nice to meet you, Ada.")])
+        let recorder = RunRecorder(storage: server.storage)
+        let app = buildApplication(
+            settings: server.settings, storage: server.storage, registry: RegistryHolder(Self.firstParty), auth: server.auth, recorder: recorder)
+        try await app.test(.router) { client in
+            let key = try await Self.modelUser(client, server)
+            let tweaks = try Self.modelTweaks(example, baseURL: stub.baseURL)
+            // As the UI does: the user makes the starter flow theirs, then chats with it (the history of a
+            // session is read from the user's own flows only).
+            let copy: JSONValue = ["name": "My chatbot", "data": try JSONValue(parsing: try #require(example.data))]
+            let bob = HTTPFields.bearer(try await server.accessToken(for: "bob"))
+            let flowID = try await client.execute(uri: "/api/v1/flows/", method: .post, headers: bob + .json, body: ByteBuffer(string: copy.serialized())) { response in
+                #expect(response.status == .created, "\(String(buffer: response.body))")
+                return try #require(response.body.json()["id"]?.stringValue)
+            }
+            for input in ["My name is Ada.", "What is my name?"] {
+                let body: JSONValue = ["input_value": .string(input), "session_id": "memory-1", "tweaks": tweaks]
+                try await client.execute(
+                    uri: "/api/v1/run/\(flowID)", method: .post, headers: .apiKey(key) + .json,
+                    body: ByteBuffer(string: body.serialized())
+                ) { response in
+                    #expect(response.status == .ok, "\(String(buffer: response.body))")
+                }
+                await recorder.flush()
+            }
+        }
+        let requests = stub.requests
+        #expect(requests.count == 2)
+        let first = requests.first?.messages.first?["content"]?.stringValue ?? ""
+        let second = requests.last?.messages.first?["content"]?.stringValue ?? ""
+        #expect(!first.contains("Ada"), "\(first)")
+        #expect(second.contains("User: My name is Ada.\nAI: Nice to meet you, Ada."), "\(second)")
+        #expect(requests.last?.messages.last == ["role": "user", "content": "What is my name?"])
     }
 }

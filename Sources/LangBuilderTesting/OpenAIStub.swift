@@ -1,13 +1,11 @@
-import Foundation
-import LangBuilderCore
-import LangBuilderTesting
+public import LangBuilderCore
 import Synchronization
 
 /// A local OpenAI-compatible chat completions server on loopback (the edge of the world for model tests):
 /// `POST /v1/chat/completions` answers each request with the next scripted reply (the last one repeats),
 /// as plain JSON or as server-sent events, and keeps every request for the test to read.
-final class OpenAIStub: Sendable {
-    enum Reply: Sendable {
+public final class OpenAIStub: Sendable {
+    public enum Reply: Sendable {
         /// A plain completion whose message says `content`.
         case answer(String)
         /// A plain completion asking for one tool call.
@@ -20,13 +18,13 @@ final class OpenAIStub: Sendable {
         case failure(Int, String, [(String, String)])
     }
 
-    struct Request: Sendable {
-        var headers: [(name: String, value: String)]
-        var body: JSONValue
+    public struct Request: Sendable {
+        public var headers: [(name: String, value: String)]
+        public var body: JSONValue
 
-        func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
-        var messages: [JSONValue] { body["messages"]?.arrayValue ?? [] }
-        var toolNames: [String] { (body["tools"]?.arrayValue ?? []).compactMap { $0["function"]?["name"]?.stringValue } }
+        public func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
+        public var messages: [JSONValue] { body["messages"]?.arrayValue ?? [] }
+        public var toolNames: [String] { (body["tools"]?.arrayValue ?? []).compactMap { $0["function"]?["name"]?.stringValue } }
     }
 
     private struct State {
@@ -37,7 +35,7 @@ final class OpenAIStub: Sendable {
     private let state: Mutex<State>
     private let server: Mutex<LoopbackHTTPServer?> = Mutex(nil)
 
-    init(_ replies: [Reply]) throws {
+    public init(_ replies: [Reply]) throws {
         state = Mutex(State(replies: replies))
         let server = try LoopbackHTTPServer { [weak self] request, responder in
             self?.serve(request, responder)
@@ -47,12 +45,12 @@ final class OpenAIStub: Sendable {
 
     deinit { stop() }
 
-    func stop() { server.withLock { $0?.stop() } }
+    public func stop() { server.withLock { $0?.stop() } }
 
     /// `http://127.0.0.1:<port>/v1`, what a component's base URL field takes.
-    var baseURL: String { server.withLock { $0!.url("/v1") } }
+    public var baseURL: String { server.withLock { $0!.url("/v1") } }
 
-    var requests: [Request] { state.withLock { $0.requests } }
+    public var requests: [Request] { state.withLock { $0.requests } }
 
     private func serve(_ request: LoopbackHTTPServer.Request, _ responder: LoopbackHTTPServer.Responder) {
         guard request.method == "POST", request.path == "/v1/chat/completions" else {
