@@ -198,6 +198,34 @@ extension Context {
         return ChatMessage(json: ABIBridge.string(stored))
     }
 
+    // MARK: - Flows
+
+    /// Runs another stored flow of the run's user (an id, endpoint name or name) to its end and returns its
+    /// answer as JSON text: `{"flow_id", "session_id", "outputs": [{"id", "component", "results": {...}}]}`.
+    /// `tweaksJSON` is a JSON object of tweaks by node id. Throws the host's message when there is no such flow,
+    /// it fails, nests too deep, or the host runs no stored flows (ABI 1.3).
+    public func runFlow(_ flow: String, inputValue: String? = nil, sessionID: String? = nil, tweaksJSON: String? = nil) throws(ComponentFailure) -> String {
+        guard hostHas(\.run_flow), let run = host.pointee.run_flow else {
+            throw ComponentFailure("run_flow is not available in this host (it needs ABI 1.3)")
+        }
+        var members: [String] = []
+        if let inputValue { members.append("\"input_value\":\(jsonString(inputValue))") }
+        if let sessionID { members.append("\"session_id\":\(jsonString(sessionID))") }
+        if let tweaksJSON, !tweaksJSON.isEmpty { members.append("\"tweaks\":\(tweaksJSON)") }
+        var request = "{" + members.joined(separator: ",") + "}"
+        var name = flow
+        var out = lb_string()
+        let status = name.withUTF8 { flowBytes in
+            request.withUTF8 { requestBytes in
+                run(
+                    context, lb_string(ptr: UnsafeRawPointer(flowBytes.baseAddress)?.assumingMemoryBound(to: CChar.self), len: flowBytes.count),
+                    lb_string(ptr: UnsafeRawPointer(requestBytes.baseAddress)?.assumingMemoryBound(to: CChar.self), len: requestBytes.count), &out)
+            }
+        }
+        guard status == LB_OK else { throw hostFailure("run_flow", status) }
+        return ABIBridge.string(out)
+    }
+
     // MARK: - Run state
 
     /// The key/value state shared by the components of this run (and no other run).

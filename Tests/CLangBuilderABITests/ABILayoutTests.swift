@@ -7,8 +7,8 @@ import Testing
 @Suite struct ABILayoutTests {
     @Test func versionMacros() {
         #expect(LB_ABI_MAJOR == 1)
-        #expect(LB_ABI_MINOR == 2)
-        #expect(UInt32(LB_ABI_MAJOR) << 16 | UInt32(LB_ABI_MINOR) == 0x0001_0002)
+        #expect(LB_ABI_MINOR == 3)
+        #expect(UInt32(LB_ABI_MAJOR) << 16 | UInt32(LB_ABI_MINOR) == 0x0001_0003)
         #expect(LB_ENTRY_SYMBOL == "lb_bundle_entry")
         #expect(LB_BYTE_ORDER_MARK == 0x0102_0304)
     }
@@ -34,8 +34,8 @@ import Testing
     }
 
     @Test func hostTableLayout() {
-        // ABI 1.0 ended at get_input_name (80 bytes); 1.1 appended the host service table.
-        #expect(MemoryLayout<lb_host_api>.size == 128)
+        // ABI 1.0 ended at get_input_name (80 bytes); 1.2 appended the host service table (128); 1.3 run_flow.
+        #expect(MemoryLayout<lb_host_api>.size == 136)
         let offsets: [Int?] = [
             MemoryLayout<lb_host_api>.offset(of: \.abi_version), MemoryLayout<lb_host_api>.offset(of: \.log),
             MemoryLayout<lb_host_api>.offset(of: \.alloc), MemoryLayout<lb_host_api>.offset(of: \.set_error),
@@ -50,6 +50,7 @@ import Testing
             MemoryLayout<lb_host_api>.offset(of: \.set_state), MemoryLayout<lb_host_api>.offset(of: \.get_error),
         ]
         #expect(offsets11 == [80, 88, 96, 104, 112, 120])
+        #expect(MemoryLayout<lb_host_api>.offset(of: \.run_flow) == 128)  // ABI 1.3
         #expect(MemoryLayout<lb_http_header>.size == 32)
         // ABI 1.0 ended at user_data (80 bytes); 1.1 appended connect_timeout_ms, reserved, max_response_bytes.
         #expect(MemoryLayout<lb_http_request>.size == 96)

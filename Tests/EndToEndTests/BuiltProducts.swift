@@ -9,7 +9,7 @@ enum BuiltProducts {
     static let bundles: [(file: String, id: String, language: String, components: [String])] = [
         ("liblangflow-data.so", "dev.langbuilder.langflow-data", "swift", ["APIRequest", "URLComponent"]),
         ("liblangflow-io.so", "dev.langbuilder.langflow-io", "swift", ["ChatInput", "ChatOutput", "TextInput", "TextOutput", "Webhook"]),
-        ("liblangflow-logic.so", "dev.langbuilder.langflow-logic", "swift", ["ConditionalRouter", "LoopComponent", "Pass"]),
+        ("liblangflow-logic.so", "dev.langbuilder.langflow-logic", "swift", ["ConditionalRouter", "LoopComponent", "Pass", "RunFlow"]),
         ("liblangflow-models.so", "dev.langbuilder.langflow-models", "swift", ["LanguageModelComponent", "OpenAIModel", "Agent"]),
         ("liblangflow-processing.so", "dev.langbuilder.langflow-processing", "swift", [
             "Prompt Template", "CombineText", "ParserComponent", "SplitText", "DataOperations", "FilterData", "JSONtoData", "CreateData",

@@ -15,7 +15,7 @@ import Testing
         #expect(loaded.map { $0["id"]?.stringValue } == BuiltProducts.bundles.map(\.id))
         #expect(loaded.map { $0["language"]?.stringValue } == BuiltProducts.bundles.map(\.language))
         #expect(loaded.map { $0["version"]?.stringValue } == BuiltProducts.bundles.map { _ in "1.0.0" })
-        #expect(loaded.map { $0["abi_version"]?.stringValue } == BuiltProducts.bundles.map { _ in "1.2" })
+        #expect(loaded.map { $0["abi_version"]?.stringValue } == BuiltProducts.bundles.map { _ in "1.3" })
         #expect(loaded.map { $0["file"]?.stringValue } == BuiltProducts.bundles.map { BuiltProducts.path($0.file) })
         #expect(loaded.map { $0["components"]?.arrayValue?.compactMap(\.stringValue) } == BuiltProducts.bundles.map(\.components))
     }
@@ -120,7 +120,7 @@ import Testing
         #expect(lines == [
             "ok: \(folder.path)/liblangflow-data.so: dev.langbuilder.langflow-data 1.0.0, 2 components",
             "ok: \(folder.path)/liblangflow-io.so: dev.langbuilder.langflow-io 1.0.0, 5 components",
-            "ok: \(folder.path)/liblangflow-logic.so: dev.langbuilder.langflow-logic 1.0.0, 3 components",
+            "ok: \(folder.path)/liblangflow-logic.so: dev.langbuilder.langflow-logic 1.0.0, 4 components",
             "ok: \(folder.path)/liblangflow-models.so: dev.langbuilder.langflow-models 1.0.0, 3 components",
             "ok: \(folder.path)/liblangflow-processing.so: dev.langbuilder.langflow-processing 1.0.0, 11 components",
             "ok: \(folder.path)/liblangflow-utilities.so: dev.langbuilder.langflow-utilities 1.0.0, 4 components",
@@ -153,7 +153,7 @@ import Testing
         let result = try BuiltProducts.langbuilder(["bundle", "validate", folder.path])
         #expect(result.status == 1, "\(result.output)")
         let future = folder.appendingPathComponent("libfuture.so").path
-        #expect(result.output.contains("invalid: \(future): lb_bundle_entry: descriptor.abi_version: expected major 1 (host ABI 1.2), found 2.0"), "\(result.output)")
+        #expect(result.output.contains("invalid: \(future): lb_bundle_entry: descriptor.abi_version: expected major 1 (host ABI 1.3), found 2.0"), "\(result.output)")
         #expect(result.output.contains("ok: \(folder.path)/libstd-text.so: dev.langbuilder.std-text 1.0.0, 7 components"), "\(result.output)")
     }
 }

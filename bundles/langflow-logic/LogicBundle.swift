@@ -1,14 +1,14 @@
 import LangBuilderBundleSDK
 import LangflowBundleSupport
 
-/// Langflow's flow control components under their Langflow names: If-Else, Loop and Pass.
+/// Langflow's flow control components under their Langflow names: If-Else, Loop, Pass and Run Flow.
 let logicBundle = BundleDefinition(
     id: "dev.langbuilder.langflow-logic",
     version: "1.0.0",
     displayName: "Langflow Flow Controls",
-    description: "Langflow's flow control components: If-Else (ConditionalRouter), Loop and Pass.",
+    description: "Langflow's flow control components: If-Else (ConditionalRouter), Loop, Pass and Run Flow.",
     license: "Apache-2.0",
-    components: [conditionalRouter, loop, pass]
+    components: [conditionalRouter, loop, pass, runFlow]
 )
 
 @_cdecl("lb_bundle_entry")

@@ -40,9 +40,9 @@ extern "C" {
 #define LB_ABI_MAJOR 1
 /**
  * Minor version: grows with every append-only addition. Since ABI 1.0 (1.1: lb_component.aliases; 1.2: the host
- * service table).
+ * service table; 1.3: lb_host_api.run_flow).
  */
-#define LB_ABI_MINOR 2
+#define LB_ABI_MINOR 3
 /** Packs a version as the host and descriptors carry it. Since ABI 1.0. */
 #define LB_ABI_MAKE_VERSION(major, minor) ((uint32_t)(((uint32_t)(major) << 16) | ((uint32_t)(minor) & 0xFFFFu)))
 /** The version this header describes. Since ABI 1.0. */
@@ -358,6 +358,18 @@ typedef struct lb_host_api {
      * into the run's arena; LB_NOT_FOUND when no error is set. Since ABI 1.2.
      */
     int32_t (*get_error)(lb_context *context, lb_string *out);
+    /**
+     * Runs another stored flow of the run's user to its end and answers its outputs (Langflow's Run Flow).
+     * `flow` names it: an id, an endpoint name or a flow name (borrowed). `request_json` (borrowed; empty for
+     * none) is a JSON object whose members are all optional: {"input_value": "...", "session_id": "...",
+     * "tweaks": {...}}; the session defaults to the caller's. On LB_OK `out` receives, in the run's arena,
+     * {"flow_id", "session_id", "outputs": [{"id": vertex id, "component": type, "results": {output name:
+     * value}}]} for the flow's output vertices, values as the run's events give them (a Message as its JSON
+     * object). Returns LB_NOT_FOUND (error set) when the user has no such flow, LB_ERROR (error set) when it is
+     * not valid, fails, or would nest deeper than the host allows (a flow running itself), LB_UNSUPPORTED when
+     * the host keeps no flows (`langbuilder run`). Cancelling the caller's run cancels the flow. Since ABI 1.3.
+     */
+    int32_t (*run_flow)(lb_context *context, lb_string flow, lb_string request_json, lb_string *out);
 } lb_host_api;
 
 /* MARK: - Components */

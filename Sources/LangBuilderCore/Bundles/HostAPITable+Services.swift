@@ -1,4 +1,5 @@
 import CLangBuilderABI
+import Dispatch
 
 /// The functions of the host service table (ABI 1.2: `http_request`, `get_messages`, `add_message`,
 /// `get_state`, `set_state`): they read the bundle's structs, call the run's ``HostServices``, and copy the
@@ -152,6 +153,51 @@ enum HostServiceCalls {
         }
         guard let stored else { return Int32(LB_OK) }
         return stored.store(JSONValue.object(complete).serialized(), in: call.run.arena)
+    }
+
+    // MARK: - Flows
+
+    static func runFlow(_ context: OpaquePointer?, _ flow: lb_string, _ request: lb_string, _ out: UnsafeMutablePointer<lb_string>?) -> Int32 {
+        guard let call = CallContext.from(context), let out else { return Int32(LB_ERROR) }
+        guard let flows = call.run.services.flows else {
+            return fail(call, "run_flow: this host keeps no flows to run", Int32(LB_UNSUPPORTED))
+        }
+        let name = String(flow)
+        guard !name.isEmpty else { return fail(call, "run_flow: name the flow to run") }
+        var body = JSONObject()
+        let text = String(request)
+        if !text.isEmpty {
+            guard let object = (try? JSONValue(parsing: text))?.objectValue else {
+                return fail(call, "run_flow: the request is not a JSON object")
+            }
+            body = object
+        }
+        let run = call.run
+        let requestBody = body
+        // The flow runs in a task that the caller's cancellation cancels.
+        let box = FlowAnswer()
+        let done = DispatchSemaphore(value: 0)
+        let task = Task {
+            do throws(FlowServiceError) {
+                box.result = .success(try await flows.run(name, request: requestBody, caller: run))
+            } catch {
+                box.result = .failure(error)
+            }
+            done.signal()
+        }
+        run.withCancellationHandler({ done.wait() }, onCancel: { task.cancel() })
+        switch box.result ?? .failure(FlowServiceError(.failed, "the flow did not answer")) {
+        case .success(let answer):
+            return out.store(answer.serialized(), in: run.arena)
+        case .failure(let error):
+            return fail(call, "run_flow: \(error.message)", error.kind == .notFound ? Int32(LB_NOT_FOUND) : Int32(LB_ERROR))
+        }
+    }
+
+    /// Carries the flow's answer from its task to the waiting worker thread.
+    private final class FlowAnswer: @unchecked Sendable {
+        // Written by the task before it signals, read after the wait.
+        var result: Result<JSONValue, FlowServiceError>?
     }
 
     // MARK: - Run state

@@ -87,6 +87,8 @@ enum HostAPITable {
             guard let message = call.errorMessage, !message.isEmpty else { return Int32(LB_NOT_FOUND) }
             return out.store(message, in: call.run.arena)
         }
+        // ABI 1.3.
+        table.pointee.run_flow = { context, flow, request, out in HostServiceCalls.runFlow(context, flow, request, out) }
         return UnsafePointer(table)
     }()
 }

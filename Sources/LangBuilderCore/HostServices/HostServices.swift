@@ -16,10 +16,13 @@ public struct HostServices: Sendable {
     public var http: (any HostHTTPClient)?
     /// Serves `lb_host_api.get_messages` and `add_message`; nil: those answer `LB_UNSUPPORTED`.
     public var messages: (any MessageHistory)?
+    /// Serves `lb_host_api.run_flow` (ABI 1.3); nil: it answers `LB_UNSUPPORTED`.
+    public var flows: (any FlowService)?
 
-    public init(http: (any HostHTTPClient)? = nil, messages: (any MessageHistory)? = nil) {
+    public init(http: (any HostHTTPClient)? = nil, messages: (any MessageHistory)? = nil, flows: (any FlowService)? = nil) {
         self.http = http
         self.messages = messages
+        self.flows = flows
     }
 
     private static let installed = Mutex(HostServices(messages: MemoryMessageHistory()))

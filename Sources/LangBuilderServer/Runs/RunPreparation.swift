@@ -40,8 +40,10 @@ struct RunPreparation: Sendable {
 
     /// The options of a run of `plan` as `user`: the user's variables are read only when the flow uses some,
     /// so plain runs cost no extra storage query.
+    /// `depth` counts the flows this run is nested in (Run Flow); its components may run stored flows of the
+    /// user one level deeper.
     func options(
-        for plan: ExecutionPlan, flowID: UUID, user: UserRecord, sessionID: String?, inputValue: String?, logger: Logger
+        for plan: ExecutionPlan, flowID: UUID, user: UserRecord, sessionID: String?, inputValue: String?, logger: Logger, depth: Int = 0
     ) async throws -> RunOptions {
         let readsVariables = plan.vertices.contains { vertex in
             vertex.inputs.contains { if case .variable = $0 { true } else { false } }
@@ -50,7 +52,9 @@ struct RunPreparation: Sendable {
         return RunOptions(
             flowID: flowID.lowercased, sessionID: sessionID, userID: user.id.lowercased, inputValue: inputValue,
             variables: { variables[$0] }, logger: logger,
-            services: HostServices(http: HostServices.current.http, messages: StoredMessageHistory(storage: storage)))
+            services: HostServices(
+                http: HostServices.current.http, messages: StoredMessageHistory(storage: storage),
+                flows: StoredFlowService(preparation: self, user: user, depth: depth)))
     }
 
     /// The flow named by id or endpoint name, if `user` may run it; 404 `Flow identifier … not found` otherwise.
