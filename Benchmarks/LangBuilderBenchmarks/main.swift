@@ -51,3 +51,4 @@ if sections.isEmpty || sections.contains("engine") || sections == ["chain"] { ru
 if sections.isEmpty || sections.contains("storage") { runStorageBenchmarks() }
 if sections.isEmpty || sections.contains("recorder") { runRecorderBenchmarks() }
 if sections.isEmpty || sections.contains("http") { runHTTPBenchmarks() }
+if sections.isEmpty || sections.contains("models") { runModelBenchmarks(bundleDirectory: bundleDirectory) }

@@ -236,4 +236,36 @@ import Testing
         #expect(second.contains("User: My name is Ada.\nAI: Nice to meet you, Ada."), "\(second)")
         #expect(requests.last?.messages.last == ["role": "user", "content": "What is my name?"])
     }
+
+    /// Basic Prompting streamed over REST: the model streams, and each token reaches the client as Langflow's
+    /// `token` event before the `end` event.
+    @Test func aStreamedModelAnswerReachesTheClientTokenByToken() async throws {
+        Self.http
+        let (server, examples) = try await seeded()
+        let example = try #require(examples.flows.first { $0.name == "Basic Prompting" })
+        let stub = try OpenAIStub([.stream(["Build ", "a ", "flow."])])
+        let app = buildApplication(settings: server.settings, storage: server.storage, registry: RegistryHolder(Self.firstParty), auth: server.auth)
+        try await app.test(.live) { client in
+            let key = try await Self.modelUser(client, server)
+            var tweaks = try #require(try Self.modelTweaks(example, baseURL: stub.baseURL).objectValue)
+            for (id, value) in tweaks {
+                var fields = value.objectValue ?? JSONObject()
+                fields["stream"] = true
+                tweaks[id] = .object(fields)
+            }
+            let body: JSONValue = ["input_value": "What now?", "tweaks": .object(tweaks)]
+            try await client.execute(
+                uri: "/api/v1/run/\(example.id.uuidString.lowercased())?stream=true", method: .post, headers: .apiKey(key) + .json,
+                body: ByteBuffer(string: body.serialized())
+            ) { response in
+                #expect(response.status == .ok)
+                let events = try String(buffer: response.body).components(separatedBy: "\n\n").filter { !$0.isEmpty }.map { try JSONValue(parsing: $0) }
+                let tokens = events.filter { $0["event"] == "token" }.compactMap { $0["data"]?["chunk"]?.stringValue }
+                #expect(tokens == ["Build ", "a ", "flow."])
+                let names = events.compactMap { $0["event"]?.stringValue }
+                #expect(names.last == "end")
+                #expect((names.firstIndex(of: "token") ?? .max) < (names.lastIndex(of: "end") ?? 0))
+            }
+        }
+    }
 }
