@@ -87,6 +87,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: - Component store (signed index, publishing, atomic installs; HTTP through the injected client)
+        .target(
+            name: "LangBuilderComponentStore",
+            dependencies: [
+                "LangBuilderCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: - Storage (the contract imports no driver; each driver depends on the contract only)
         .target(name: "LangBuilderStorage", swiftSettings: swiftSettings),
         .target(
@@ -111,6 +122,7 @@ let package = Package(
                 "LangBuilderCore",
                 "LangBuilderStorage",
                 "LangBuilderAuth",
+                "LangBuilderComponentStore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -132,6 +144,7 @@ let package = Package(
             name: "langbuilder",
             dependencies: [
                 "LangBuilderCore",
+                "LangBuilderComponentStore",
                 "LangBuilderHTTPClient",
                 "LangBuilderServer",
                 "LangBuilderStorage",
@@ -255,6 +268,15 @@ let package = Package(
         .testTarget(
             name: "LangBuilderAuthTests",
             dependencies: ["LangBuilderAuth", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LangBuilderComponentStoreTests",
+            dependencies: [
+                "LangBuilderComponentStore", "LangBuilderCore", "LangBuilderTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["LangBuilderCore", "LangBuilderTesting"], swiftSettings: swiftSettings),
