@@ -241,6 +241,29 @@ import Glibc
         print("kill -9 loop: \(interrupted) installs interrupted, \(completed) completed before the kill (a whole install: \(installMicroseconds / 1000) ms)")
     }
 
+    @Test func firstPartyBundlesArePublishedByTheRepoScriptAndInstallOnAHostWithoutThem() throws {
+        let root = try BundleFixtures.temporaryDirectory("store-first-party")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let script = BundleFixtures.packageRoot.appendingPathComponent("scripts/publish-first-party.sh").path
+        let store = root.appendingPathComponent("store"), key = root.appendingPathComponent("keys/store.key")
+        let published = try BundleFixtures.run(script, [store.path, key.path, BuiltProducts.directory.path])
+        #expect(published.status == 0, "\(published.output)")
+        for bundle in BuiltProducts.bundles {
+            #expect(published.output.contains("published: \(bundle.id) "), "\(bundle.id): \(published.output)")
+        }
+        let again = try BundleFixtures.run(script, [store.path, key.path, BuiltProducts.directory.path])
+        #expect(again.status == 0 && !again.output.contains("published:"), "publishing unchanged bundles again changes nothing: \(again.output)")
+
+        // A host with no bundle of its own installs a Swift bundle and its components load.
+        let publicKey = try String(contentsOf: URL(fileURLWithPath: key.path + ".pub"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let data = root.appendingPathComponent("data")
+        let install = try BuiltProducts.langbuilder(["store", "install", "langflow-io", "std-text", "--store", store.path, "--trusted-key", publicKey, "--data-dir", data.path])
+        #expect(install.status == 0, "\(install.output)")
+        let list = try BuiltProducts.langbuilder(["bundle", "list", "--data-dir", data.path, "--bundles-dir", data.appendingPathComponent("bundles").path])
+        #expect(list.output.contains("dev.langbuilder.langflow-io 1.0.0") && list.output.contains("dev.langbuilder.std-text 1.0.0"), "\(list.output)")
+        #expect(list.output.contains("ChatInput"), "\(list.output)")
+    }
+
     /// The C source of the EchoStore bundle at `version`; the bytes of `paddingFile` are included as read-only data.
     static func source(version: String, paddingFile: String?) -> String {
         """
