@@ -273,7 +273,7 @@ let package = Package(
         .testTarget(
             name: "LangBuilderComponentStoreTests",
             dependencies: [
-                "LangBuilderComponentStore", "LangBuilderCore", "LangBuilderTesting",
+                "LangBuilderComponentStore", "LangBuilderCore", "LangBuilderTesting", "LangBuilderHTTPClient",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],

@@ -1,6 +1,12 @@
 public import Foundation
 public import LangBuilderCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Where a store is read from: a `file://` URL (or plain path: a local folder, a USB copy) or an `http(s)://`
 /// URL fetched through the host's HTTP client (libcurl in the `langbuilder` executable).
 ///
@@ -158,17 +164,18 @@ public struct StoreSource: Sendable {
                 throw error
             }
             try? output.close()
-            if sink.overflowed {
-                FileSystem.remove(partial.path)
-                throw ComponentStoreError(
-                    .artifactTooLarge, subject: subject, field: "size", expected: "\(total) bytes", actual: "more", detail: "the store sends more than the index says")
-            }
             if let failure = sink.failure { throw ComponentStoreError(.io, subject: partial.path, detail: failure) }
             switch response.status {
             case 206 where start > 0, 200 where start == 0:
+                if sink.overflowed {
+                    FileSystem.remove(partial.path)
+                    throw ComponentStoreError(
+                        .artifactTooLarge, subject: subject, field: "size", expected: "\(total) bytes", actual: "more",
+                        detail: "the store sends more than the index says")
+                }
                 return
             case 200, 416:
-                // The server ignored the range (its body followed the partial bytes) or refused it: start over.
+                // The server ignored the range (its whole body followed the partial bytes) or refused it: start over.
                 guard attempt == 0 else { break }
                 FileSystem.remove(partial.path)
                 start = 0
@@ -176,8 +183,11 @@ public struct StoreSource: Sendable {
             default:
                 break
             }
+            // An error page is not artifact bytes: keep only what was there before this request.
+            truncate(partial.path, off_t(start))
             throw ComponentStoreError(.transport, subject: url, expected: start > 0 ? "HTTP 206" : "HTTP 200", actual: "HTTP \(response.status)")
         }
+        throw ComponentStoreError(.transport, subject: url, detail: "the server does not serve the artifact consistently")
     }
 
     private func appendHandle(_ url: URL, truncate: Bool) throws(ComponentStoreError) -> FileHandle {
