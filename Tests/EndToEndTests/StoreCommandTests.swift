@@ -196,7 +196,7 @@ import Glibc
         let first = try setup.client(["install", "echo@1.0.0"], url: url)
         try #require(first.status == 0, "\(first.output)")
 
-        // Kill within the time a whole install takes, so that kills land at every step of it.
+        // Kill within 1.5 times what a whole install takes, so that kills land at every step of it (and some after).
         let started = Date()
         let timed = try setup.client(["install", "echo@1.1.0"], url: url)
         try #require(timed.status == 0, "\(timed.output)")
@@ -212,7 +212,7 @@ import Glibc
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            usleep(UInt32.random(in: 0...installMicroseconds))
+            usleep(UInt32.random(in: 0...installMicroseconds * 3 / 2))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             if process.terminationReason == .exit { completed += 1 } else { interrupted += 1 }
