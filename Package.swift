@@ -257,7 +257,7 @@ let package = Package(
             name: "LangBuilderServerTests",
             dependencies: [
                 "LangBuilderServer", "LangBuilderCore", "LangBuilderTesting",
-                "LangBuilderStorage", "LangBuilderStorageSQLite", "LangBuilderAuth",
+                "LangBuilderStorage", "LangBuilderStorageSQLite", "LangBuilderAuth", "LangBuilderComponentStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
