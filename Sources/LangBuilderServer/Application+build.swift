@@ -51,7 +51,7 @@ public func buildRouter(
     router.add(middleware: StartupGateMiddleware(gate: startup))
     router.add(middleware: BodyLimitMiddleware(limit: settings.maxBodySize))
     HealthController<AppRequestContext>(settings: settings, storage: storage).addRoutes(to: router)
-    DocumentationController<AppRequestContext>(settings: settings).addRoutes(to: router)
+    DocumentationController<AppRequestContext>(settings: settings, store: storeSync != nil).addRoutes(to: router)
     AuthController(storage: storage, auth: auth).addRoutes(to: router)
     UserController(storage: storage, auth: auth).addPublicRoutes(to: router)
 
