@@ -98,13 +98,7 @@ public struct InstalledBundles: Sendable {
     /// Takes the store lock (an exclusive `flock` on `.lock`, released by the kernel if the process dies).
     public func lock() throws(ComponentStoreError) -> StoreLock {
         try FileSystem.createDirectory(root.path)
-        let descriptor = open(root.appendingPathComponent(".lock").path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw ComponentStoreError(.io, subject: root.path + "/.lock", detail: FileSystem.errorText()) }
-        guard flock(descriptor, LOCK_EX) == 0 else {
-            close(descriptor)
-            throw ComponentStoreError(.io, subject: root.path + "/.lock", detail: "cannot lock (\(FileSystem.errorText()))")
-        }
-        return StoreLock(descriptor: descriptor)
+        return try StoreLock.acquire(root.appendingPathComponent(".lock").path)
     }
 
     /// Removes what an interrupted install left: staging folders, and version folders no pointer names.
@@ -148,6 +142,9 @@ public struct InstalledBundles: Sendable {
         try FileSystem.createDirectory(folder.path)
         let destination = folder.appendingPathComponent(version)
         let oldCurrent = FileSystem.readLink(folder.appendingPathComponent("current").path)
+        guard oldCurrent != version else {
+            throw ComponentStoreError(.io, subject: "\(id) \(version)", detail: "already the current version; it is not replaced in place")
+        }
         if FileSystem.exists(destination.path) {
             // A leftover of an interrupted install, or the previous version being reinstalled: replace it
             // (it is not current, so nothing loads it).
@@ -250,6 +247,17 @@ public final class StoreLock: Sendable {
 
     init(descriptor: Int32) {
         self.descriptor = descriptor
+    }
+
+    /// Opens (creating) `path` and takes an exclusive `flock` on it, waiting for another holder.
+    static func acquire(_ path: String) throws(ComponentStoreError) -> StoreLock {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw ComponentStoreError(.io, subject: path, detail: FileSystem.errorText()) }
+        guard flock(descriptor, LOCK_EX) == 0 else {
+            close(descriptor)
+            throw ComponentStoreError(.io, subject: path, detail: "cannot lock (\(FileSystem.errorText()))")
+        }
+        return StoreLock(descriptor: descriptor)
     }
 
     deinit { close(descriptor) }

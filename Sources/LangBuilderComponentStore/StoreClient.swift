@@ -194,8 +194,9 @@ public struct StoreClient: Sendable {
                 InstallRequest(name: dependency), range: dependencyRange, requiredBy: "\(bundle.id) \(version.version)", index: index, into: &planned,
                 depth: depth + 1)
         }
-        if current?.current == version.version && requiredBy == nil && request.version == nil {
-            // Already current: nothing to do for the requested bundle itself.
+        if current?.current == version.version && requiredBy == nil {
+            // Already current: nothing to do for the requested bundle itself (a current version is never replaced
+            // in place: that would leave `current` naming a missing folder for a moment).
             return
         }
         planned.append(PlannedInstall(bundle: bundle, version: version, artifact: artifact, replacing: current?.current, requiredBy: requiredBy))
@@ -237,6 +238,9 @@ public struct StoreClient: Sendable {
     /// Refuses revoked, yanked (unless pinned) and incompatible versions; returns the artifact for this host.
     public func check(_ version: StoreBundleVersion, of bundle: StoreBundle, index: StoreIndex, pinned: Bool) throws(ComponentStoreError) -> StoreArtifact {
         let subject = "\(bundle.id) \(version.version)"
+        guard ArtifactArchive.isPlainName(bundle.id), ArtifactArchive.isPlainName(version.version), SemanticVersion(version.version) != nil else {
+            throw ComponentStoreError(.invalidIndex, subject: subject, detail: "a bundle id and version must be plain names (they name folders)")
+        }
         if let revocation = index.revocation(of: bundle.id, version: version.version) {
             throw ComponentStoreError(.revoked, subject: subject, detail: "revoked by the store: \(revocation.reason)")
         }

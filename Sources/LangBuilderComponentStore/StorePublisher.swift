@@ -64,6 +64,8 @@ public struct StorePublisher: Sendable {
             throw ComponentStoreError(.invalidConfiguration, subject: "min host version", expected: "a semantic version", actual: options.minHostVersion)
         }
         for (id, range) in options.dependencies { _ = try Self.checkedRange(range, dependency: id) }
+        let lock = try lockFolder()
+        defer { lock.release() }
         var index = try currentIndex()
         var results: [Published] = []
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("langbuilder-publish-\(UUID().uuidString)")
@@ -78,6 +80,8 @@ public struct StorePublisher: Sendable {
 
     /// Marks a version yanked (or not): installs skip it unless pinned.
     public func yank(bundle name: String, version: String, reason: String?, yanked: Bool = true) throws(ComponentStoreError) {
+        let lock = try lockFolder()
+        defer { lock.release() }
         var index = try currentIndex()
         guard let bundleIndex = index.bundles.firstIndex(where: { $0.id == name || $0.name == name }) else {
             throw ComponentStoreError(.notFound, subject: name, detail: "no such bundle in \(folder.path)")
@@ -93,6 +97,8 @@ public struct StorePublisher: Sendable {
     /// Adds a bundle id (all versions, or a range) to the kill list.
     public func revoke(bundle id: String, versions: String = "*", reason: String) throws(ComponentStoreError) {
         _ = try VersionRange(parsing: versions)
+        let lock = try lockFolder()
+        defer { lock.release() }
         var index = try currentIndex()
         let resolvedID = index.bundle(named: id)?.id ?? id
         index.revoked.append(Revocation(bundle: resolvedID, versions: versions, reason: reason, revokedAt: now()))
@@ -101,8 +107,16 @@ public struct StorePublisher: Sendable {
 
     /// Re-signs the current index with a new version and expiry (run before `expires` to keep the store valid).
     public func resign() throws(ComponentStoreError) {
+        let lock = try lockFolder()
+        defer { lock.release() }
         var index = try currentIndex()
         try sign(&index)
+    }
+
+    /// Publishers of one folder take turns (`.publish.lock`), so two never sign from the same index version.
+    private func lockFolder() throws(ComponentStoreError) -> StoreLock {
+        try FileSystem.createDirectory(folder.path)
+        return try StoreLock.acquire(folder.appendingPathComponent(".publish.lock").path)
     }
 
     private func sign(_ index: inout StoreIndex) throws(ComponentStoreError) {
@@ -135,6 +149,12 @@ public struct StorePublisher: Sendable {
             let unpacked = scratch.appendingPathComponent(UUID().uuidString)
             try FileSystem.createDirectory(unpacked.path)
             manifest = try ArtifactArchive.unpack(input, into: unpacked, subject: input.path)
+            let library = try ArtifactArchive.digest(of: unpacked.appendingPathComponent(manifest.file))
+            guard library.sha256 == manifest.sha256, library.size == manifest.size else {
+                throw ComponentStoreError(
+                    .manifestMismatch, subject: "\(input.path): \(manifest.file)", field: "sha256",
+                    expected: "\(manifest.sha256) (\(manifest.size) bytes)", actual: "\(library.sha256) (\(library.size) bytes)")
+            }
         }
         let descriptor = manifest.bundle
         guard SemanticVersion(descriptor.version) != nil else {

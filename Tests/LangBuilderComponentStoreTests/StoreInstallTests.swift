@@ -21,6 +21,9 @@ import Testing
         let first = try #require(fixture.installed.installed("test.store.alpha"))
         #expect(first.current == "1.0.0")
         #expect(first.previous == nil)
+        // The current version is never reinstalled in place, pinned or not.
+        #expect(try client.plan(.init(parsing: "alpha@1.0.0"), index: index).isEmpty)
+        #expect(try client.plan(.init(parsing: "alpha"), index: index).isEmpty)
         let loaded = try BundleLoader().load(file: try #require(first.library).path)
         #expect(loaded.descriptor.version == "1.0.0")
 

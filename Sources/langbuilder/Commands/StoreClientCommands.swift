@@ -180,8 +180,14 @@ func flowsUsing(components: Set<String>, dataDirectory: String) async throws -> 
     let path = dataDirectory + "/langbuilder.db"
     guard !components.isEmpty, FileManager.default.fileExists(atPath: path) else { return [] }
     let storage = try SQLiteStorageDriver(path: path)
-    defer { Task { try? await storage.close() } }
-    let flows = try await storage.flows(FlowQuery(owner: .everyone))
+    let flows: RecordPage<FlowRecord>
+    do {
+        flows = try await storage.flows(FlowQuery(owner: .everyone))
+    } catch {
+        try? await storage.close()
+        throw error
+    }
+    try? await storage.close()
     return flows.items.filter { flow in
         guard let data = flow.data?.data(using: .utf8),
             let document = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
