@@ -107,7 +107,10 @@ import Glibc
         #expect(afterRevoke.body.contains("\"reason\":\"e2e\""), "\(afterRevoke.body)")
         #expect(!(try await curl(auth + ["\(base)/api/v1/all"]).body.contains("EchoStore")))
 
-        // Removal is refused while a stored flow uses the bundle, unless forced.
+        // Removal is refused while a stored flow uses the bundle, unless forced: by the CLI (reading the same
+        // SQLite file) and over REST.
+        let cliRefused = try BuiltProducts.langbuilder(["store", "remove", "echo", "--data-dir", setup.data.path, "--bundles-dir", setup.bundles.path])
+        #expect(cliRefused.status != 0 && cliRefused.output.contains("[inUse]") && cliRefused.output.contains("Slow echo"), "\(cliRefused.output)")
         let refused = try await curl(auth + ["-X", "DELETE", "\(base)/api/v1/store/components/echo"])
         #expect(refused.status == 409, "\(refused.body)")
         let removed = try await curl(auth + ["-X", "DELETE", "\(base)/api/v1/store/components/echo?force=true"])
