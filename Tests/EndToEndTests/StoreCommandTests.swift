@@ -108,6 +108,14 @@ import Glibc
         defer { server.stop() }
         try await server.waitUntilServing()
 
+        // A signing key inside the served folder would be published with it.
+        let inside = setup.store.appendingPathComponent("inside.key").path
+        _ = try BuiltProducts.langbuilder(["store", "keygen", inside])
+        let refusedKey = try BuiltProducts.langbuilder(["store", "resign", "--store", setup.store.path, "--key", inside])
+        #expect(refusedKey.status != 0 && refusedKey.output.contains("inside the store folder"), "\(refusedKey.output)")
+        try FileManager.default.removeItem(atPath: inside)
+        try FileManager.default.removeItem(atPath: inside + ".pub")
+
         let search = try setup.client(["search", "EchoStore"], url: server.url)
         #expect(search.status == 0 && search.output.contains("test.e2e.echo 1.0.0"), "\(search.output)")
         let dryRun = try setup.client(["install", "echo", "--dry-run"], url: server.url)

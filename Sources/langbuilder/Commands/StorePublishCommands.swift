@@ -36,6 +36,11 @@ struct StoreSigningOptions: ParsableArguments {
         guard !keys.isEmpty else { throw CLIError("--key KEYFILE is required") }
         guard expiresInDays > 0 else { throw CLIError("--expires-in-days must be positive") }
         try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
+        // Everything in the store folder is served: a signing key there would be published with it.
+        let storeFolder = URL(fileURLWithPath: store).standardizedFileURL.resolvingSymlinksInPath().path + "/"
+        for key in keys where URL(fileURLWithPath: key).standardizedFileURL.resolvingSymlinksInPath().path.hasPrefix(storeFolder) {
+            throw CLIError("\(key): the signing key is inside the store folder \(store), which is served as it is; keep it elsewhere")
+        }
         var publisher = StorePublisher(folder: URL(fileURLWithPath: store), keys: try keys.map { try StoreSigningKey(contentsOf: URL(fileURLWithPath: $0)) })
         publisher.validity = .seconds(expiresInDays * 24 * 3600)
         return publisher
