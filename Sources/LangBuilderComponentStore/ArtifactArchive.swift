@@ -17,6 +17,7 @@ import Darwin
 public enum ArtifactArchive {
     /// How much an archive may hold; anything over is refused before it is written.
     public struct Limits: Sendable, Equatable {
+        /// Entries in the archive.
         public var maxEntries: Int
         /// Uncompressed bytes of one entry.
         public var maxEntryBytes: Int

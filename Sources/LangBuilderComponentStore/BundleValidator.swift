@@ -19,6 +19,7 @@ public struct ProcessBundleValidator: BundleValidator {
         self.arguments = arguments
     }
 
+    /// Runs the validator on `folder`; its output becomes the error's detail.
     public func validate(folder: URL) throws(ComponentStoreError) {
         let process = Process()
         process.executableURL = executable

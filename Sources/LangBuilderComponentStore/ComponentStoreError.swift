@@ -103,6 +103,7 @@ public struct ComponentStoreError: Error, Sendable, Equatable, CustomStringConve
         self.detail = detail
     }
 
+    /// `subject: field: detail; expected X, found Y [reason]`.
     public var description: String {
         var message = subject
         if let field { message += ": " + field }

@@ -27,6 +27,7 @@ public struct InstalledBundles: Sendable {
     /// `<bundles dir>/store`.
     public let root: URL
 
+    /// The store installs of the bundle directory `bundlesDirectory` (its `store/` folder).
     public init(bundlesDirectory: URL) {
         root = bundlesDirectory.appendingPathComponent("store")
     }
@@ -262,5 +263,6 @@ public final class StoreLock: Sendable {
 
     deinit { close(descriptor) }
 
+    /// Releases the lock (closing the descriptor, at deinit, releases it too).
     public func release() { flock(descriptor, LOCK_UN) }
 }

@@ -50,6 +50,7 @@ public struct SignedIndex: Sendable, Equatable, Codable {
         self.init(payload: bytes.base64EncodedString(), signatures: signatures)
     }
 
+    /// `index.json`'s bytes: sorted keys, snake_case.
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

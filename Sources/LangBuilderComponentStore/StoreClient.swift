@@ -20,9 +20,11 @@ public struct StoreClient: Sendable {
     public var stateDirectory: URL
     public var installed: InstalledBundles
     public var validator: any BundleValidator
+    /// What an artifact may hold when unpacked.
     public var limits = ArtifactArchive.Limits()
     /// The largest artifact accepted, whatever the index says.
     public var maxArtifactBytes = 512 << 20
+    /// The clock for expiry checks and receipts (tests set it).
     public var now: @Sendable () -> Date = { Date() }
 
     public init(
@@ -142,6 +144,7 @@ public struct StoreClient: Sendable {
         /// Set for dependencies pulled in by the request.
         public var requiredBy: String?
 
+        /// One line for people: `id old -> new (platform, size)`, and who needs it.
         public var summary: String {
             let action = replacing.map { "\($0) -> \(version.version)" } ?? version.version
             return "\(bundle.id) \(action) (\(artifact.slot), \(artifact.size) bytes)" + (requiredBy.map { ", required by \($0)" } ?? "")
