@@ -196,11 +196,16 @@ import Glibc
         #expect(wrongKey.output.contains("[untrustedKey]"), "\(wrongKey.output)")
     }
 
-    @Test func killingTheInstallerAtRandomPointsAlwaysLeavesAVersionThatLoads() throws {
+    @Test func killingTheInstallerAtRandomPointsAlwaysLeavesAVersionThatLoads() async throws {
         let setup = try Setup("store-kill")
         defer { try? FileManager.default.removeItem(at: setup.root) }
         _ = try setup.publish([try setup.package(version: "1.0.0", padding: 2 << 20), try setup.package(version: "1.1.0", padding: 2 << 20)])
-        let url = "file://" + setup.store.path
+        // Even rounds read the store as a folder, odd rounds over HTTP from `store serve` (resuming partial downloads).
+        let server = try StoreServer(setup.store)
+        defer { server.stop() }
+        try await server.waitUntilServing()
+        let urls = ["file://" + setup.store.path, server.url]
+        let url = urls[0]
         let first = try setup.client(["install", "echo@1.0.0"], url: url)
         try #require(first.status == 0, "\(first.output)")
 
@@ -216,7 +221,7 @@ import Glibc
         for iteration in 0..<50 {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: BuiltProducts.path("langbuilder"))
-            process.arguments = ["store", "install", "echo@1.1.0", "--store", url, "--trusted-key", setup.publicKey, "--data-dir", setup.data.path]
+            process.arguments = ["store", "install", "echo@1.1.0", "--store", urls[iteration % 2], "--trusted-key", setup.publicKey, "--data-dir", setup.data.path]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
