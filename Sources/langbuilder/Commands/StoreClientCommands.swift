@@ -50,7 +50,11 @@ struct StoreInfoCommand: ParsableCommand {
                 var flags: [String] = []
                 if version.yanked { flags.append("yanked" + (version.yankReason.map { ": \($0)" } ?? "")) }
                 if let revocation = index.revocation(of: bundle.id, version: version.version) { flags.append("revoked: \(revocation.reason)") }
-                if (try? client.check(version, of: bundle, index: index, pinned: true)) == nil { flags.append("not installable on this host") }
+                do {
+                    _ = try client.check(version, of: bundle, index: index, pinned: true)
+                } catch let error as ComponentStoreError {
+                    if error.reason != .revoked { flags.append("not installable here: \(error.reason.rawValue)") }
+                }
                 print("  \(version.version)  ABI \(version.abiRange), host >= \(version.minHostVersion)\(flags.isEmpty ? "" : "  [" + flags.joined(separator: "; ") + "]")")
                 if !version.dependencies.isEmpty {
                     print("    depends on: " + version.dependencies.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
