@@ -30,8 +30,8 @@ import Testing
             sync = StoreSync(client: client, registry: registry, configuration: .init(interval: nil), logger: Logger(label: "test"))
         }
 
-        /// Packages and publishes version `version` of the one-component bundle `test.server.echo` (ServerEcho).
-        func publish(_ version: String) throws {
+        /// Packages and publishes version `version` of the one-component bundle `test.server.echo` (`typeName`).
+        func publish(_ version: String, typeName: String = "ServerEcho") throws {
             let folder = root.appendingPathComponent("build-\(version)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let source = """
@@ -41,7 +41,7 @@ import Testing
                 { (void)self; (void)ctx; (void)n_in; (void)n_out; out[0] = in[0]; return LB_OK; }
                 static lb_input_port inputs[] = {{sizeof(lb_input_port), 0, "input_value", "Text", NULL, "str", LB_NAMES("str"), NULL, NULL}};
                 static lb_output_port outputs[] = {{sizeof(lb_output_port), 0, "message", "Message", LB_NAMES("str")}};
-                static lb_component components[] = {{sizeof(lb_component), LB_COMPONENT_THREADSAFE, "ServerEcho", "Server echo \(version)",
+                static lb_component components[] = {{sizeof(lb_component), LB_COMPONENT_THREADSAFE, "\(typeName)", "Server echo \(version)",
                     "Echoes.", "testing", NULL, inputs, 1, sizeof(lb_input_port), outputs, 1, sizeof(lb_output_port), NULL, run, NULL, NULL, NULL}};
                 static lb_fingerprint fingerprint = LB_FINGERPRINT_INIT;
                 static lb_bundle_descriptor descriptor = {sizeof(lb_bundle_descriptor), LB_ABI_VERSION, &fingerprint, "test.server.echo",
@@ -134,5 +134,31 @@ import Testing
                 #expect(response.body.json()["installed"]?.arrayValue?.isEmpty == true)
             }
         }
+    }
+
+    @Test func aNewVersionTheRegistryRefusesLeavesTheOldOneLoaded() async throws {
+        let server = try await TestServer()
+        let registry = RegistryHolder(server.registry.snapshot.registry)
+        let store = try Store(registry: registry)
+        defer { try? FileManager.default.removeItem(at: store.root) }
+        try store.publish("1.0.0")
+        let app = buildApplication(settings: server.settings, storage: server.storage, registry: registry, auth: server.auth, storeSync: store.sync)
+        let admin = HTTPFields.bearer(try await server.accessToken(for: TestServer.superuser))
+        let install = ByteBuffer(string: #"{"name":"server-echo"}"#)
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/v1/store/install", method: .post, headers: admin + .json, body: install) { response in
+                #expect(response.body.json()["installed"]?[0]?["loaded"] == true)
+            }
+            // 1.1.0 exports ChatInput, which the engine test bundle already exports: installed, but not loaded.
+            try store.publish("1.1.0", typeName: "ChatInput")
+            try await client.execute(uri: "/api/v1/store/install", method: .post, headers: admin + .json, body: install) { response in
+                #expect(response.status == .created)
+                #expect(response.body.json()["installed"]?[0]?["loaded"] == false, "\(String(buffer: response.body))")
+                #expect(response.body.json()["errors"]?.stringValue?.contains("ChatInput") == true, "\(String(buffer: response.body))")
+            }
+        }
+        let snapshot = registry.snapshot.registry
+        #expect(snapshot.component(named: "ServerEcho")?.descriptor.displayName == "Server echo 1.0.0")
+        #expect(snapshot.component(named: "ChatInput")?.provenance.bundleID != "test.server.echo")
     }
 }

@@ -73,10 +73,18 @@ struct StoreController {
         } catch let error as ComponentStoreError {
             throw Self.apiError(error)
         }
+        let loaded = sync.registry.snapshot.registry.bundles
         let installed: [JSONValue] = planned.map { item in
-            ["id": .string(item.bundle.id), "version": .string(item.version.version), "replacing": .text(item.replacing), "required_by": .text(item.requiredBy)]
+            [
+                "id": .string(item.bundle.id), "version": .string(item.version.version), "replacing": .text(item.replacing),
+                "required_by": .text(item.requiredBy),
+                // False when the registry refused the new version (e.g. a component another bundle exports).
+                "loaded": .bool(loaded.contains { $0.descriptor.id == item.bundle.id && $0.descriptor.version == item.version.version }),
+            ]
         }
-        return Response.json(["dry_run": .bool(dryRun), "installed": .array(installed)], status: dryRun ? .ok : .created)
+        return Response.json(
+            ["dry_run": .bool(dryRun), "installed": .array(installed), "errors": .text(dryRun ? nil : sync.status.lastError)],
+            status: dryRun ? .ok : .created)
     }
 
     /// `DELETE /store/components/{name}?force=true`: superuser only; refused while stored flows use it.

@@ -128,7 +128,7 @@ public final class StoreSync: Service, Sendable {
             $0.index = index
             $0.indexVersion = index.version
         }
-        reconcile(index: index)
+        errors += reconcile(index: index)
         state.withLock {
             $0.lastError = errors.isEmpty ? nil : errors.joined(separator: "; ")
             $0.lastSync = Date()
@@ -136,8 +136,10 @@ public final class StoreSync: Service, Sendable {
         }
     }
 
-    /// Makes the registry match the installed store bundles and the kill list. Runs on the sync queue.
-    func reconcile(index: StoreIndex) {
+    /// Makes the registry match the installed store bundles and the kill list. Runs on the sync queue. Returns
+    /// the registry's refusals of new versions (those stay unloaded; the old version stays in).
+    @discardableResult
+    func reconcile(index: StoreIndex) -> [String] {
         let snapshot = registry.snapshot.registry
         let storeRoot = client.installed.root.resolvingSymlinksInPath().path + "/"
         var installed: [String: InstalledBundles.Installed] = [:]
@@ -197,15 +199,31 @@ public final class StoreSync: Service, Sendable {
                 changed = true
             }
         }
+        var refusals: [String] = []
         if changed {
-            let next = ComponentRegistry(scan: BundleScan(loaded: bundles), types: snapshot.types)
-            for refusal in next.refused { logger.warning("store sync: bundle refused: \(refusal)") }
+            var next = ComponentRegistry(scan: BundleScan(loaded: bundles), types: snapshot.types)
+            // A new version the registry refuses (a component another bundle exports) does not replace the old one.
+            let refusedFiles = Set(next.refused.map(\.file))
+            if !refusedFiles.isEmpty {
+                for refusal in next.refused {
+                    refusals.append("\(refusal)")
+                    logger.error("store sync: bundle refused: \(refusal)")
+                }
+                let kept = bundles.map { bundle in
+                    guard refusedFiles.contains(bundle.file) else { return bundle }
+                    return snapshot.bundles.first { $0.descriptor.id == bundle.descriptor.id && !refusedFiles.contains($0.file) } ?? bundle
+                }
+                next = ComponentRegistry(scan: BundleScan(loaded: kept), types: snapshot.types)
+                hotLoaded.removeAll { load in bundles.contains { refusedFiles.contains($0.file) && $0.descriptor.id == load.id } }
+            }
             registry.replace(with: next)
             for load in hotLoaded { logger.info("store sync: loaded \(load.id) \(load.to)\(load.from.map { " (was \($0))" } ?? "")") }
         }
         state.withLock {
             $0.disabled += disabled
             $0.hotLoaded += hotLoaded
+            if !refusals.isEmpty { $0.lastError = refusals.joined(separator: "; ") }
         }
+        return refusals
     }
 }
