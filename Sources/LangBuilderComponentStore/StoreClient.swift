@@ -325,6 +325,13 @@ public struct StoreClient: Sendable {
             throw ComponentStoreError(.manifestMismatch, subject: subject, field: "manifest.bundle.version", expected: item.version.version, actual: bundle.version)
         }
         try host.checkABI(bundle.abiVersion, subject: subject)
+        let fingerprint = bundle.fingerprint, own = BuildFingerprint.host
+        for (field, theirs, ours) in [
+            ("pointer_size", "\(fingerprint.pointerSize)", "\(own.pointerSize)"), ("value_size", "\(fingerprint.valueSize)", "\(own.valueSize)"),
+            ("byte_order", fingerprint.byteOrder.rawValue, own.byteOrder.rawValue),
+        ] where theirs != ours {
+            throw ComponentStoreError(.wrongPlatform, subject: subject, field: "manifest.bundle.fingerprint.\(field)", expected: ours, actual: theirs)
+        }
         if bundle.fingerprint.language == .swift && bundle.fingerprint.swiftCompilerVersion != host.swiftCompilerVersion {
             throw ComponentStoreError(
                 .swiftCompilerMismatch, subject: subject, field: "manifest.bundle.fingerprint.swift_compiler_version",

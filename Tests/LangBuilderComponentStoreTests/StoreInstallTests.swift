@@ -264,4 +264,21 @@ import Testing
         let staging = fixture.bundles.appendingPathComponent("store/.staging").path
         #expect(try FileManager.default.contentsOfDirectory(atPath: staging).isEmpty)
     }
+
+    @Test func aManifestFingerprintForAnotherMachineIsRefusedBeforeInstalling() throws {
+        let fixture = try StoreFixture("fingerprint")
+        let package = try fixture.package("lambda", version: "1.0.0")
+        let manifestURL = package.appendingPathComponent("manifest.json")
+        let manifest = try String(contentsOf: manifestURL, encoding: .utf8)
+        let edited = manifest.replacingOccurrences(of: "\"pointer_size\" : 8", with: "\"pointer_size\" : 4")
+        #expect(edited != manifest)
+        try edited.write(to: manifestURL, atomically: true, encoding: .utf8)
+        try fixture.publisher.publish([package])
+        let client = try fixture.client()
+        let index = try client.refreshIndex().index
+        let error = storeError { try client.install(try client.plan(.init(name: "lambda"), index: index), index: index) }
+        #expect(error?.reason == .wrongPlatform)
+        #expect(error?.field == "manifest.bundle.fingerprint.pointer_size")
+        #expect(fixture.installed.list().isEmpty)
+    }
 }
