@@ -89,6 +89,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: - Component store (signed index, publishing, atomic installs; HTTP through the injected client)
+        .target(
+            name: "LangBuilderComponentStore",
+            dependencies: [
+                "LangBuilderCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: - Storage (the contract imports no driver; each driver depends on the contract only)
         .target(name: "LangBuilderStorage", swiftSettings: swiftSettings),
         .target(
@@ -113,6 +124,7 @@ let package = Package(
                 "LangBuilderCore",
                 "LangBuilderStorage",
                 "LangBuilderAuth",
+                "LangBuilderComponentStore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -134,6 +146,7 @@ let package = Package(
             name: "langbuilder",
             dependencies: [
                 "LangBuilderCore",
+                "LangBuilderComponentStore",
                 "LangBuilderHTTPClient",
                 "LangBuilderServer",
                 "LangBuilderStorage",
@@ -260,7 +273,7 @@ let package = Package(
             name: "LangBuilderServerTests",
             dependencies: [
                 "LangBuilderServer", "LangBuilderCore", "LangBuilderTesting", "LangBuilderHTTPClient",
-                "LangBuilderStorage", "LangBuilderStorageSQLite", "LangBuilderAuth",
+                "LangBuilderStorage", "LangBuilderStorageSQLite", "LangBuilderAuth", "LangBuilderComponentStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -271,6 +284,15 @@ let package = Package(
         .testTarget(
             name: "LangBuilderAuthTests",
             dependencies: ["LangBuilderAuth", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LangBuilderComponentStoreTests",
+            dependencies: [
+                "LangBuilderComponentStore", "LangBuilderCore", "LangBuilderTesting", "LangBuilderHTTPClient",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["LangBuilderCore", "LangBuilderHTTPClient", "LangBuilderTesting"], swiftSettings: swiftSettings),

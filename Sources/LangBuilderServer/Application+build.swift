@@ -18,6 +18,7 @@ public import Logging
 ///   - recorder: writes what runs produce to storage; pass one to flush it at shutdown (by default one over
 ///     `storage` is made).
 ///   - startup: start-up work the API waits for (``StartupGate``); open by default.
+///   - storeSync: the component store the server syncs with; nil: no `/api/v1/store` routes.
 public func buildApplication(
     settings: ServerSettings,
     storage: some StorageDriver,
@@ -26,11 +27,12 @@ public func buildApplication(
     activeRuns: ActiveRuns = ActiveRuns(),
     recorder: RunRecorder? = nil,
     startup: StartupGate = .open,
+    storeSync: StoreSync? = nil,
     logger: Logger = Logger(label: "langbuilder.server")
 ) -> Application<RouterResponder<AppRequestContext>> {
     let router = buildRouter(
         settings: settings, storage: storage, registry: registry, auth: auth, activeRuns: activeRuns,
-        recorder: recorder ?? RunRecorder(storage: storage, logger: logger), startup: startup)
+        recorder: recorder ?? RunRecorder(storage: storage, logger: logger), startup: startup, storeSync: storeSync)
     return Application(
         router: router,
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "LangBuilder"),
@@ -41,7 +43,7 @@ public func buildApplication(
 /// The router of the application, for tests and for embedding.
 public func buildRouter(
     settings: ServerSettings, storage: some StorageDriver, registry: RegistryHolder, auth: AuthServices,
-    activeRuns: ActiveRuns = ActiveRuns(), recorder: RunRecorder? = nil, startup: StartupGate = .open
+    activeRuns: ActiveRuns = ActiveRuns(), recorder: RunRecorder? = nil, startup: StartupGate = .open, storeSync: StoreSync? = nil
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
@@ -49,7 +51,7 @@ public func buildRouter(
     router.add(middleware: StartupGateMiddleware(gate: startup))
     router.add(middleware: BodyLimitMiddleware(limit: settings.maxBodySize))
     HealthController<AppRequestContext>(settings: settings, storage: storage).addRoutes(to: router)
-    DocumentationController<AppRequestContext>(settings: settings).addRoutes(to: router)
+    DocumentationController<AppRequestContext>(settings: settings, store: storeSync != nil).addRoutes(to: router)
     AuthController(storage: storage, auth: auth).addRoutes(to: router)
     UserController(storage: storage, auth: auth).addPublicRoutes(to: router)
 
@@ -60,6 +62,7 @@ public func buildRouter(
     APIKeyController(storage: storage, cache: auth.credentialCache).addRoutes(to: authenticated)
     FlowController(storage: storage, files: settings.dataDirectory.map(FileStore.init(dataDirectory:))).addRoutes(to: authenticated)
     VariableController(storage: storage, credentials: auth.credentials).addRoutes(to: authenticated)
+    if let storeSync { StoreController(sync: storeSync, storage: storage).addRoutes(to: authenticated) }
 
     // Projects, flow import/export and examples, files (v1 per flow, v2 per user).
     ProjectController.addRedirects(to: router)

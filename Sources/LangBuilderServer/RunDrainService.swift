@@ -55,9 +55,9 @@ public struct RunDrainService: Service {
 /// ``RunDrainService``), then the HTTP server stops accepting and finishes its open requests.
 public func serverServiceGroup(
     app: some Service, activeRuns: ActiveRuns, drainGrace: Duration = .seconds(10),
-    gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint], logger: Logger
+    gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint], extraServices: [any Service] = [], logger: Logger
 ) -> ServiceGroup {
     ServiceGroup(configuration: .init(
-        services: [app, RunDrainService(activeRuns: activeRuns, grace: drainGrace, logger: logger)],
+        services: [app, RunDrainService(activeRuns: activeRuns, grace: drainGrace, logger: logger)] + extraServices,
         gracefulShutdownSignals: gracefulShutdownSignals, logger: logger))
 }

@@ -25,6 +25,21 @@ import Testing
         #expect(APIDescription.operations.count == documented.count, "an operation is documented twice")
     }
 
+    @Test func withAComponentStoreTheDocumentListsItsRoutesToo() async throws {
+        let server = try await TestServer()
+        let store = try StoreControllerTests.Store(registry: server.registry)
+        defer { try? FileManager.default.removeItem(at: store.root) }
+        let router = buildRouter(settings: server.settings, storage: server.storage, registry: server.registry, auth: server.auth, storeSync: store.sync)
+        let routes = Set(router.routes.filter { !$0.path.description.hasPrefix("/api/v1/folders") }.map { Self.key($0.method.rawValue, $0.path.description) })
+        let documented = Set(APIDescription.operations(store: true).map { Self.key($0.method, $0.path) })
+        #expect(routes.subtracting(documented).sorted() == [], "routes missing from /openapi.json")
+        #expect(documented.subtracting(routes).sorted() == [], "documented routes that do not exist")
+        #expect(documented.contains("POST /api/v1/store/install"))
+        let document = APIDescription.document(version: "1", store: true)
+        #expect(document["paths"]?["/api/v1/store/install"] != nil)
+        #expect(APIDescription.document(version: "1")["paths"]?["/api/v1/store/install"] == nil)
+    }
+
     @Test func servesTheDocumentAndItsPage() async throws {
         let server = try await TestServer()
         try await server.app().test(.router) { client in

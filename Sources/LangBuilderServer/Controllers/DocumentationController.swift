@@ -8,8 +8,8 @@ import LangBuilderCore
 struct DocumentationController<Context: RequestContext> {
     let document: String
 
-    init(settings: ServerSettings) {
-        document = APIDescription.document(version: settings.version).serialized()
+    init(settings: ServerSettings, store: Bool = false) {
+        document = APIDescription.document(version: settings.version, store: store).serialized()
     }
 
     func addRoutes(to router: Router<Context>) {

@@ -15,6 +15,34 @@ extension APIDescription {
     static let operations: [APIOperation] = probes + auth + users + apiKeys + flows + flowTransfer + projects + registry + runs
         + variables + files + documentation
 
+    /// The documented routes of a server with (`store`) or without a component store.
+    static func operations(store: Bool) -> [APIOperation] {
+        store ? operations + componentStore : operations
+    }
+
+    /// `/api/v1/store/...`: only on a server started with a component store (`serve --store URL`).
+    static let componentStore: [APIOperation] = [
+        APIOperation(method: "get", path: "/api/v1/store/components", tag: "Component store", summary: "Search the component store's bundles", access: .user,
+                     query: [Parameter(name: "search", type: "string", description: "Text in the id, name, description or component names"),
+                             Parameter(name: "page", type: "integer", description: "Page number, from 1"),
+                             Parameter(name: "limit", type: "integer", description: "Bundles per page (50)")],
+                     responses: [(200, "count and results (the installed version included)", object), (502, "The store cannot be read", error)]),
+        APIOperation(method: "get", path: "/api/v1/store/components/{name}", tag: "Component store", summary: "A bundle's versions, artifacts and whether each installs here", access: .user,
+                     responses: [(200, ok, object), notFound]),
+        APIOperation(method: "post", path: "/api/v1/store/install", tag: "Component store", summary: "Install a bundle and its dependencies, and load it at once", access: .superuser,
+                     body: .json(["type": "object", "required": ["name"], "properties": [
+                        "name": ["type": "string"], "version": ["type": "string"], "dry_run": ["type": "boolean"]]], description: "The bundle id or name, and an optional exact version"),
+                     responses: [(201, "What was installed", object), (200, "The plan of a dry run", object), notFound,
+                                 (422, "Refused (the reason is at the end of detail: [yanked], [revoked], [wrongPlatform], ...)", error)]),
+        APIOperation(method: "delete", path: "/api/v1/store/components/{name}", tag: "Component store", summary: "Remove an installed bundle (refused while stored flows use it)", access: .superuser,
+                     query: [Parameter(name: "force", type: "boolean", description: "Remove even if stored flows use it")],
+                     responses: [(200, "Removed", object), notFound, (409, "Used by stored flows", error)]),
+        APIOperation(method: "get", path: "/api/v1/store/status", tag: "Component store", summary: "The store, the last sync, installed bundles, updates, disabled and hot-loaded bundles", access: .user,
+                     responses: [(200, ok, object)]),
+        APIOperation(method: "post", path: "/api/v1/store/sync", tag: "Component store", summary: "Sync now: refresh the index, update (if on), apply the kill list, hot-load", access: .user,
+                     responses: [(200, "The status after the sync", object)]),
+    ]
+
     static let probes: [APIOperation] = [
         APIOperation(method: "get", path: "/health", tag: "Health", summary: "Liveness probe", access: .open,
                      responses: [(200, "The server is up", ["type": "object", "properties": ["status": ["type": "string"]]])]),

@@ -51,12 +51,12 @@ enum APIDescription {
     static func array(of schema: JSONValue) -> JSONValue { ["type": "array", "items": schema] }
     static let object: JSONValue = ["type": "object"]
 
-    /// The OpenAPI document for a server of `version`.
-    static func document(version: String) -> JSONValue {
+    /// The OpenAPI document for a server of `version`, with the component store's routes when it has a `store`.
+    static func document(version: String, store: Bool = false) -> JSONValue {
         var paths = JSONObject()
         var order: [String] = []
         var byPath: [String: JSONObject] = [:]
-        for operation in operations {
+        for operation in operations(store: store) {
             if byPath[operation.path] == nil { order.append(operation.path) }
             byPath[operation.path, default: JSONObject()][operation.method] = render(operation)
         }

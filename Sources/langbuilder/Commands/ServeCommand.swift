@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import LangBuilderAuth
+import LangBuilderComponentStore
 import LangBuilderCore
 import LangBuilderServer
 import LangBuilderStorage
@@ -25,6 +26,18 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var bundles: BundleOptions
 
+    @Option(name: .customLong("store"), help: "A component store to sync with (http(s)://, file:// or a folder). Default: $LANGBUILDER_STORE_URL.")
+    var storeURL: String?
+
+    @Option(name: .customLong("trusted-key"), help: "A trusted store key, ed25519:BASE64 (repeatable).")
+    var trustedKeys: [String] = []
+
+    @Option(help: "Seconds between store syncs (0: only on POST /api/v1/store/sync). Default: $LANGBUILDER_STORE_SYNC_INTERVAL or 300.")
+    var storeSyncInterval: Int?
+
+    @Flag(help: "Install newer versions of installed store bundles on each sync. Default: $LANGBUILDER_STORE_AUTO_UPDATE.")
+    var storeAutoUpdate = false
+
     func run() async throws {
         let configuration: ServerConfiguration
         do {
@@ -38,6 +51,17 @@ struct ServeCommand: AsyncParsableCommand {
         for warning in configuration.warnings { logger.warning("\(warning)") }
 
         try HostServices.bootstrapForCommandLine()
+        let environment = ProcessInfo.processInfo.environment
+        var storeClient: StoreClient?
+        if storeURL != nil || !(environment["LANGBUILDER_STORE_URL"] ?? "").isEmpty {
+            let client = try storeCommand { try makeStoreClient(url: storeURL, trustedKeys: trustedKeys, bundles: bundles) }
+            // What an interrupted install left behind goes before the bundles are scanned.
+            let lock = try storeCommand { try client.installed.lock() }
+            let swept = client.installed.sweep()
+            lock.release()
+            if swept > 0 { logger.info("store: removed \(swept) leftovers of interrupted installs") }
+            storeClient = client
+        }
         let started = Date()
         let scan = BundleLoader().scan(directories: bundles.searchPath)
         let registry = ComponentRegistry(scan: scan)
@@ -93,12 +117,23 @@ struct ServeCommand: AsyncParsableCommand {
             dataDirectory: URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true),
             webhookAuthEnabled: webhookAuth)
         let activeRuns = ActiveRuns()
+        let holder = RegistryHolder(registry)
+        var storeSync: StoreSync?
+        if let storeClient {
+            let seconds = storeSyncInterval ?? environment["LANGBUILDER_STORE_SYNC_INTERVAL"].flatMap { Int($0) } ?? 300
+            let autoUpdate = storeAutoUpdate || ["1", "true", "yes", "on"].contains((environment["LANGBUILDER_STORE_AUTO_UPDATE"] ?? "").lowercased())
+            storeSync = StoreSync(
+                client: storeClient, registry: holder,
+                configuration: .init(interval: seconds > 0 ? .seconds(seconds) : nil, autoUpdate: autoUpdate), logger: logger)
+            logger.info("store: syncing with \(storeClient.source.url) \(seconds > 0 ? "every \(seconds) s" : "on request")\(autoUpdate ? ", auto-update on" : "")")
+        }
         let app = buildApplication(
-            settings: settings, storage: storage, registry: RegistryHolder(registry), auth: auth, activeRuns: activeRuns,
-            recorder: recorder, startup: startup, logger: logger)
+            settings: settings, storage: storage, registry: holder, auth: auth, activeRuns: activeRuns,
+            recorder: recorder, startup: startup, storeSync: storeSync, logger: logger)
         // SIGTERM/SIGINT: runs in progress get the grace period, then are cancelled; then the HTTP server stops;
         // then the storage is closed.
-        let services = serverServiceGroup(app: app, activeRuns: activeRuns, drainGrace: configuration.shutdownGrace, logger: logger)
+        let services = serverServiceGroup(
+            app: app, activeRuns: activeRuns, drainGrace: configuration.shutdownGrace, extraServices: storeSync.map { [$0] } ?? [], logger: logger)
         do {
             try await services.run()
         } catch {

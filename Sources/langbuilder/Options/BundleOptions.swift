@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
+import LangBuilderComponentStore
 
 /// Where bundles are looked for: `--bundles-dir` (repeatable), else `<data-dir>/bundles` and the directory of
 /// the `langbuilder` executable (where `swift build` puts the first-party bundles), plus every entry of
-/// `LANGBUILDER_BUNDLES_PATH` (colon-separated).
+/// `LANGBUILDER_BUNDLES_PATH` (colon-separated). Bundles installed from a component store (`<dir>/store/`) load
+/// from each bundle directory through their `current` pointer.
 struct BundleOptions: ParsableArguments {
     @Option(name: .customLong("bundles-dir"), help: "A directory of bundles (repeatable). Default: <data-dir>/bundles and the executable's directory.")
     var bundlesDirectories: [String] = []
@@ -28,7 +30,14 @@ struct BundleOptions: ParsableArguments {
         }
         var unique: [String] = []
         for directory in directories where !unique.contains(directory) { unique.append(directory) }
-        return unique
+        let installed = unique.flatMap { InstalledBundles.loadDirectories(bundlesDirectory: URL(fileURLWithPath: $0)) }
+        // Store installs first: a bundle installed from the store wins over a copy of the same id elsewhere.
+        return installed.filter { !unique.contains($0) } + unique
+    }
+
+    /// Where `store install` puts bundles: the first `--bundles-dir`, else `<data-dir>/bundles`.
+    var storeBundlesDirectory: String {
+        bundlesDirectories.first ?? resolvedDataDirectory + "/bundles"
     }
 
     static var executableDirectory: String {
