@@ -181,7 +181,7 @@ import Testing
         let call = CallContext(run: run, vertexID: "Probe-1", componentType: "HostProbe")
         let probe = try component("HostProbe").instantiate(config: [], context: call)
         let first = try probe.run(inputs: [], context: call)
-        #expect(first == [.string("var=bonjour(0) missing=3 session=session-9 vertex=Probe-1 cancelled=0 http=1 size=128")])
+        #expect(first == [.string("var=bonjour(0) missing=3 session=session-9 vertex=Probe-1 cancelled=0 http=1 size=136")])
         #expect(events.withLock { $0 } == [ComponentEvent(name: "token", payload: #"{"chunk":"Hel"}"#, vertexID: "Probe-1", componentType: "HostProbe")])
         run.cancel()
         let second = try probe.run(inputs: [], context: call)
