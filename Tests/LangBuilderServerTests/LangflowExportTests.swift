@@ -71,4 +71,36 @@ import Testing
             }
         }
     }
+
+    /// Langflow's Basic Prompting export (ChatInput, Prompt, LanguageModelComponent, ChatOutput), uploaded
+    /// unchanged and run over REST with its model pointed at a local OpenAI-compatible server by tweaks, the key
+    /// read from the user's credential variable.
+    @Test func basicPromptingExportRunsWithItsModelOnALocalServer() async throws {
+        ExampleFlowTests.http
+        let server = try await TestServer()
+        let stub = try OpenAIStub([.answer("Let's build a chatbot.")])
+        let app = buildApplication(
+            settings: server.settings, storage: server.storage, registry: RegistryHolder(ExampleFlowTests.firstParty), auth: server.auth)
+        let bob = HTTPFields.bearer(try await server.accessToken(for: "bob"))
+        let export = try Data(contentsOf: BundleFixtures.packageRoot.appendingPathComponent("Tests/Fixtures/langflow/basic-prompting.json"))
+        try await app.test(.router) { client in
+            let form = MultipartForm.file(export, filename: "basic-prompting.json")
+            let flowID = try await client.execute(uri: "/api/v1/flows/upload/", method: .post, headers: bob + form.headers, body: form.body) { response in
+                #expect(response.status == .created, "\(String(buffer: response.body))")
+                return try #require(response.body.json()[0]?["id"]?.stringValue)
+            }
+            let key = try await ExampleFlowTests.modelUser(client, server)
+            let tweaks: JSONValue = ["LanguageModelComponent-FLeYF": ["model_name": "gpt-4o-mini", "base_url": .string(stub.baseURL)]]
+            let body: JSONValue = ["input_value": "What can I build?", "tweaks": tweaks]
+            try await client.execute(uri: "/api/v1/run/\(flowID)", method: .post, headers: .apiKey(key) + .json, body: ByteBuffer(string: body.serialized())) { response in
+                #expect(response.status == .ok, "\(String(buffer: response.body))")
+                #expect(response.body.json()["outputs"]?[0]?["outputs"]?[0]?["results"]?["message"]?["text"] == "Let's build a chatbot.")
+            }
+        }
+        let request = try #require(stub.requests.first)
+        #expect(request.header("Authorization") == "Bearer sk-from-variable")
+        #expect(request.body["model"] == "gpt-4o-mini")
+        #expect(request.messages.first?["content"]?.stringValue?.hasPrefix("Answer the user as if you were a GenAI expert") == true)
+        #expect(request.messages.last == ["role": "user", "content": "What can I build?"])
+    }
 }

@@ -4,6 +4,7 @@ import LangBuilderAuth
 import LangBuilderCore
 import LangBuilderStorage
 import Logging
+import Synchronization
 
 /// What every way of running a flow shares (`/run`, `/run/advanced`, builds, webhooks): reading the stored
 /// flow, building it against the registry, and the run options with the user's variables and the chat history
@@ -38,8 +39,8 @@ struct RunPreparation: Sendable {
         try FlowBuilder(registry: registry.snapshot.registry).build(flow, tweaks: tweaks, inputValue: inputValue, inputType: inputType)
     }
 
-    /// The options of a run of `plan` as `user`: the user's variables are read only when the flow uses some,
-    /// so plain runs cost no extra storage query.
+    /// The options of a run of `plan` as `user`: the user's variables are read before the run when the flow
+    /// references some, else on a component's first `get_variable`, so plain runs cost no extra storage query.
     /// `depth` counts the flows this run is nested in (Run Flow); its components may run stored flows of the
     /// user one level deeper.
     func options(
@@ -48,10 +49,18 @@ struct RunPreparation: Sendable {
         let readsVariables = plan.vertices.contains { vertex in
             vertex.inputs.contains { if case .variable = $0 { true } else { false } }
         }
-        let variables = readsVariables ? try await VariableController.values(for: user.id, storage: storage, credentials: credentials) : [:]
+        let lookup: @Sendable (String) -> String?
+        if readsVariables {
+            let variables = try await VariableController.values(for: user.id, storage: storage, credentials: credentials)
+            lookup = { variables[$0] }
+        } else {
+            // A component may still ask for a variable by name (a model's OPENAI_API_KEY): read them on first use.
+            let lazy = LazyVariables { [storage, credentials] in try await VariableController.values(for: user.id, storage: storage, credentials: credentials) }
+            lookup = { lazy.value(named: $0) }
+        }
         return RunOptions(
             flowID: flowID.lowercased, sessionID: sessionID, userID: user.id.lowercased, inputValue: inputValue,
-            variables: { variables[$0] }, logger: logger,
+            variables: lookup, logger: logger,
             services: HostServices(
                 http: HostServices.current.http, messages: StoredMessageHistory(storage: storage),
                 flows: StoredFlowService(preparation: self, user: user, depth: depth)))
@@ -87,5 +96,34 @@ struct RunPreparation: Sendable {
             "type": .string(issue.kind.rawValue), "node_id": .text(issue.nodeID), "component_type": .text(issue.componentType),
             "field": .text(issue.field), "message": .string(issue.message), "description": .string(issue.description),
         ]
+    }
+}
+
+/// The user's variables, read from storage the first time a component asks for one (on the run's worker thread,
+/// which waits; never on Swift's cooperative pool).
+final class LazyVariables: Sendable {
+    private let load: @Sendable () async throws -> [String: String]
+    private let loaded = Mutex<[String: String]?>(nil)
+
+    init(_ load: @escaping @Sendable () async throws -> [String: String]) { self.load = load }
+
+    func value(named name: String) -> String? {
+        if let variables = loaded.withLock({ $0 }) { return variables[name] }
+        let box = Box()
+        let done = DispatchSemaphore(value: 0)
+        let load = self.load
+        Task {
+            box.variables = (try? await load()) ?? [:]
+            done.signal()
+        }
+        done.wait()
+        let variables = box.variables
+        loaded.withLock { $0 = variables }
+        return variables[name]
+    }
+
+    private final class Box: @unchecked Sendable {
+        // Written by the task before it signals, read after the wait.
+        var variables: [String: String] = [:]
     }
 }
