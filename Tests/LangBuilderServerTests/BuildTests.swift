@@ -47,6 +47,24 @@ import Testing
         if let message = names.firstIndex(of: "add_message"), let vertex = names.firstIndex(of: "end_vertex") { #expect(message < vertex) }
     }
 
+    /// The ids of a build's `add_message` events are the ids of the stored messages (the UI edits them by id).
+    @Test func addMessageEventsCarryTheStoredMessagesIds() async throws {
+        let recording = try await RecordingServer()
+        let flow = try await recording.flow("Shout", FlowDocuments.shout)
+        try await recording.app().test(.router) { client in
+            let bob = try await recording.bearer("bob")
+            let job = try await start(client, flow, bob)
+            let events = try await poll(client, job, bob)
+            let sent = events.named("add_message").compactMap { $0["data"]?["id"]?.stringValue }
+            #expect(sent.count == 2)
+            await recording.recorder.flush()
+            try await client.execute(uri: "/api/v1/monitor/messages?flow_id=\(flow.id.lower)", method: .get, headers: bob) { response in
+                let stored = (response.body.json().arrayValue ?? []).compactMap { $0["id"]?.stringValue }
+                #expect(stored == sent)
+            }
+        }
+    }
+
     @Test func pollingDeliversEveryEventOnceInOrder() async throws {
         let recording = try await RecordingServer()
         let flow = try await recording.flow("Shout", FlowDocuments.shout)

@@ -254,7 +254,8 @@ final class RunScheduler: @unchecked Sendable {
             case .failure(let error):
                 fail(error)
                 lock.lock()
-            case .success(let produced):
+            case .success(let made):
+                let produced = vertex.emitsMessages ? Self.identified(made) : made
                 for case let (member, memberOutputs?, memberSeconds) in bodyResults {
                     emitEnd(plan.vertices[member], outputs: memberOutputs, seconds: memberSeconds)
                 }
@@ -456,6 +457,18 @@ final class RunScheduler: @unchecked Sendable {
     }
 
     // MARK: - Events
+
+    /// A chat component's Messages get their id when made (Langflow's messages carry one), so the `add_message`
+    /// event, the run's result and the stored message share it.
+    static func identified(_ values: [Value?]) -> [Value?] {
+        values.map { value in
+            guard case .json("Message", let text)? = value, var object = (try? JSONValue(parsing: text))?.objectValue, object["id"] == nil else {
+                return value
+            }
+            object["id"] = .string(UUID().uuidString.lowercased())
+            return .json(type: "Message", text: JSONValue.object(object).serialized())
+        }
+    }
 
     private func emitEnd(_ vertex: ExecutionPlan.Vertex, outputs produced: [Value?], seconds: Double) {
         if vertex.emitsMessages {

@@ -58,6 +58,7 @@ struct RunRecordBuilder {
                     guard let message = value.objectValue, let text = message["text"]?.stringValue else { continue }
                     records.messages.append(
                         MessageRecord(
+                            id: message["id"]?.stringValue.flatMap(UUID.init(uuidString:)) ?? UUID(),
                             flowID: flowID, sessionID: sessionID, sender: message["sender"]?.stringValue ?? senders.sender,
                             senderName: message["sender_name"]?.stringValue ?? senders.senderName, text: text, timestamp: vertex.timestamp,
                             properties: LangflowMessage.properties(sourceID: vertex.id, displayName: displayName).serialized()))
