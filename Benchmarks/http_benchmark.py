@@ -101,7 +101,20 @@ def wrk(url, connections, threads, duration, script=None, env=None):
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {"p50_ms": ms("50%"), "p99_ms": ms("99%"), "rps": rps, "non2xx": int(errors.group(1)) if errors else 0}
+    total = int(re.search(r"(\d+) requests in", output).group(1))
+    return {"p50_ms": ms("50%"), "p99_ms": ms("99%"), "rps": rps, "non2xx": int(errors.group(1)) if errors else 0, "requests": total}
+
+
+def recorded_runs(data, flow_id):
+    """Runs of the flow whose records reached the SQLite file (two transactions each: ChatInput, ChatOutput)."""
+    import sqlite3
+    connection = sqlite3.connect(os.path.join(data, "langbuilder.db"))
+    try:
+        rows = connection.execute(
+            'SELECT COUNT(*) FROM "transaction" WHERE flow_id = ? OR flow_id = ?', (flow_id, flow_id.upper())).fetchone()[0]
+    finally:
+        connection.close()
+    return rows // 2
 
 
 def flow(name):
@@ -159,6 +172,16 @@ def main():
         run1 = wrk(url, 1, 1, args.duration, script, env)
         run16 = wrk(url, 16, 2, args.duration, script, env)
         rss_loaded = rss_kib(process.pid)
+        # The recorder writes off the response path: wait until it stops growing, then compare with the runs made.
+        previous, recorded, waited = -1, 0, 0.0
+        while waited < 60:
+            recorded = recorded_runs(data, flow_id)
+            if recorded == previous:
+                break
+            previous = recorded
+            time.sleep(1)
+            waited += 1
+        rss_drained = rss_kib(process.pid)
         stop(process)
 
         hello_port = free_port()
@@ -181,7 +204,10 @@ def main():
         print(f"machine: {os.cpu_count()} cores, {cpu}; wrk {args.duration} s per measurement")
         print(f"start to first /health 200, fresh data dir:    median {statistics.median(fresh):7.1f} ms  (n={len(fresh)}, min {min(fresh):.1f}, max {max(fresh):.1f})")
         print(f"start to first /health 200, existing data dir: median {statistics.median(again):7.1f} ms  (n={len(again)}, min {min(again):.1f}, max {max(again):.1f})")
-        print(f"RSS after start: {rss_idle / 1024:.1f} MiB; after the load: {rss_loaded / 1024:.1f} MiB")
+        print(f"RSS after start: {rss_idle / 1024:.1f} MiB; after the load: {rss_loaded / 1024:.1f} MiB; "
+              f"once the recorder caught up: {rss_drained / 1024:.1f} MiB")
+        print(f"runs recorded in SQLite: {recorded} (wrk made {run1['requests'] + run16['requests']} measured runs, "
+              f"plus warm-up and check; the recorder caught up {waited:.0f} s after the load)")
         print(f"{'':34} {'p50 @1':>10} {'req/s @1':>10} {'p50 @16':>10} {'p99 @16':>10} {'req/s @16':>10} {'non-2xx':>8}")
         for name, one, sixteen in (("POST /api/v1/run (ChatIn->ChatOut)", run1, run16), ("hello-world route (baseline)", hello1, hello16)):
             print(f"{name:34} {one['p50_ms']:8.3f}ms {one['rps']:10.0f} {sixteen['p50_ms']:8.3f}ms {sixteen['p99_ms']:8.3f}ms {sixteen['rps']:10.0f} {one['non2xx'] + sixteen['non2xx']:8d}")

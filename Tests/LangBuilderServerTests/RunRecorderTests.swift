@@ -28,9 +28,28 @@ import Testing
         await recorder.record(deletedRun, plan: deletedPlan, flowID: UUID())
         await recorder.record(keptRun, plan: keptPlan, flowID: flow.id)
         await recorder.flush()
-        #expect(try await storage.messages(MessageQuery(flowID: flow.id)).map(\.text) == ["kept", "KEPT"])
+        #expect(try await storage.messages(LangBuilderStorage.MessageQuery(flowID: flow.id)).map(\.text) == ["kept", "KEPT"])
         #expect(recorder.droppedCount == 0, "a refused run is not a storage failure")
         #expect(recorder.queuedCount == 0)
+    }
+
+    /// Storage slower than the runs: a full queue makes the next run wait for room; nothing is dropped.
+    @Test func aFullQueueWaitsForRoomInsteadOfDropping() async throws {
+        let storage = SlowStorage(MemoryStorageDriver())
+        let user = try await storage.createUser(UserRecord(username: "ada", passwordHash: "h", isActive: true))
+        let flow = try await storage.createFlow(FlowRecord(name: "busy", data: FlowDocuments.shout.serialized(), userID: user.id))
+        let recorder = RunRecorder(storage: storage, capacity: 2, maxBatch: 1, retryDelays: [], logger: Logger(label: "test"))
+        var runs: [(FlowRun, ExecutionPlan)] = []
+        for index in 0..<12 { runs.append(try await finishedRun("run \(index)")) }
+        await withTaskGroup(of: Void.self) { group in
+            for (run, plan) in runs {
+                group.addTask { await recorder.record(run, plan: plan, flowID: flow.id) }
+            }
+        }
+        #expect(recorder.queuedCount <= 2 + 1, "the queue stays near its capacity")
+        await recorder.flush()
+        #expect(recorder.droppedCount == 0)
+        #expect(try await storage.messages(LangBuilderStorage.MessageQuery(flowID: flow.id)).count == 24)
     }
 
     @Test func dropsWithAWarningWhenStorageFailsAndFlushStillReturns() async throws {
@@ -50,5 +69,154 @@ import Testing
         let date = RunRecordBuilder.parseTimestamp("2026-11-21T23:56:30.445384Z")
         #expect(date.map { ServerTimestamp.format($0) } == "2026-11-21T23:56:30.445384Z")
         #expect(RunRecordBuilder.parseTimestamp("yesterday") == nil)
+    }
+}
+
+/// A storage driver whose run writes take 20 ms: slower than the runs that produce them.
+final class SlowStorage: StorageDriver, @unchecked Sendable {
+    let base: MemoryStorageDriver
+    init(_ base: MemoryStorageDriver) { self.base = base }
+
+    func close() async throws {
+        try await base.close()
+    }
+    @discardableResult func createUser(_ user: UserRecord) async throws -> UserRecord {
+        try await base.createUser(user)
+    }
+    func user(id: UUID) async throws -> UserRecord? {
+        try await base.user(id: id)
+    }
+    func user(username: String) async throws -> UserRecord? {
+        try await base.user(username: username)
+    }
+    @discardableResult func updateUser(_ user: UserRecord) async throws -> UserRecord {
+        try await base.updateUser(user)
+    }
+    func deleteUser(id: UUID) async throws {
+        try await base.deleteUser(id: id)
+    }
+    func userCount() async throws -> Int {
+        try await base.userCount()
+    }
+    func users(_ pagination: Pagination?) async throws -> RecordPage<UserRecord> {
+        try await base.users(pagination)
+    }
+    @discardableResult func createFolder(_ folder: FolderRecord) async throws -> FolderRecord {
+        try await base.createFolder(folder)
+    }
+    func folder(id: UUID) async throws -> FolderRecord? {
+        try await base.folder(id: id)
+    }
+    func folders(userID: UUID?) async throws -> [FolderRecord] {
+        try await base.folders(userID: userID)
+    }
+    @discardableResult func updateFolder(_ folder: FolderRecord) async throws -> FolderRecord {
+        try await base.updateFolder(folder)
+    }
+    func deleteFolder(id: UUID) async throws {
+        try await base.deleteFolder(id: id)
+    }
+    @discardableResult func createFlow(_ flow: FlowRecord) async throws -> FlowRecord {
+        try await base.createFlow(flow)
+    }
+    func flow(id: UUID) async throws -> FlowRecord? {
+        try await base.flow(id: id)
+    }
+    func flow(endpointName: String, userID: UUID) async throws -> FlowRecord? {
+        try await base.flow(endpointName: endpointName, userID: userID)
+    }
+    func flows(_ query: FlowQuery) async throws -> RecordPage<FlowRecord> {
+        try await base.flows(query)
+    }
+    @discardableResult func updateFlow(_ flow: FlowRecord, expectedVersionToken: String?) async throws -> FlowRecord {
+        try await base.updateFlow(flow, expectedVersionToken: expectedVersionToken)
+    }
+    @discardableResult func deleteFlows(ids: [UUID], ownedBy: UUID?) async throws -> Int {
+        try await base.deleteFlows(ids: ids, ownedBy: ownedBy)
+    }
+    @discardableResult func createAPIKey(_ key: APIKeyRecord) async throws -> APIKeyRecord {
+        try await base.createAPIKey(key)
+    }
+    func apiKey(id: UUID) async throws -> APIKeyRecord? {
+        try await base.apiKey(id: id)
+    }
+    func apiKey(hashedKey: String) async throws -> APIKeyRecord? {
+        try await base.apiKey(hashedKey: hashedKey)
+    }
+    func apiKeys(userID: UUID) async throws -> [APIKeyRecord] {
+        try await base.apiKeys(userID: userID)
+    }
+    @discardableResult func recordAPIKeyUse(id: UUID, at date: Date, count: Int) async throws -> APIKeyRecord {
+        try await base.recordAPIKeyUse(id: id, at: date, count: count)
+    }
+    func deleteAPIKey(id: UUID) async throws {
+        try await base.deleteAPIKey(id: id)
+    }
+    @discardableResult func createVariable(_ variable: VariableRecord) async throws -> VariableRecord {
+        try await base.createVariable(variable)
+    }
+    func variable(id: UUID) async throws -> VariableRecord? {
+        try await base.variable(id: id)
+    }
+    func variable(name: String, userID: UUID) async throws -> VariableRecord? {
+        try await base.variable(name: name, userID: userID)
+    }
+    func variables(userID: UUID) async throws -> [VariableRecord] {
+        try await base.variables(userID: userID)
+    }
+    @discardableResult func updateVariable(_ variable: VariableRecord) async throws -> VariableRecord {
+        try await base.updateVariable(variable)
+    }
+    func deleteVariable(id: UUID) async throws {
+        try await base.deleteVariable(id: id)
+    }
+    func recordRun(messages: [MessageRecord], transactions: [TransactionRecord], vertexBuilds: [VertexBuildRecord]) async throws {
+        try await Task.sleep(for: .milliseconds(20))
+        try await base.recordRun(messages: messages, transactions: transactions, vertexBuilds: vertexBuilds)
+    }
+    func message(id: UUID) async throws -> MessageRecord? {
+        try await base.message(id: id)
+    }
+    func messages(_ query: LangBuilderStorage.MessageQuery) async throws -> [MessageRecord] {
+        try await base.messages(query)
+    }
+    func messageSessions(flowID: UUID?, ownedBy: UUID?) async throws -> [String] {
+        try await base.messageSessions(flowID: flowID, ownedBy: ownedBy)
+    }
+    @discardableResult func updateMessage(_ message: MessageRecord) async throws -> MessageRecord {
+        try await base.updateMessage(message)
+    }
+    @discardableResult func renameMessageSession(from old: String, to new: String, ownedBy: UUID?) async throws -> Int {
+        try await base.renameMessageSession(from: old, to: new, ownedBy: ownedBy)
+    }
+    @discardableResult func deleteMessages(ids: [UUID], ownedBy: UUID?) async throws -> Int {
+        try await base.deleteMessages(ids: ids, ownedBy: ownedBy)
+    }
+    @discardableResult func deleteMessages(sessionID: String, flowID: UUID?, ownedBy: UUID?) async throws -> Int {
+        try await base.deleteMessages(sessionID: sessionID, flowID: flowID, ownedBy: ownedBy)
+    }
+    func transactions(flowID: UUID, pagination: Pagination?) async throws -> RecordPage<TransactionRecord> {
+        try await base.transactions(flowID: flowID, pagination: pagination)
+    }
+    func vertexBuilds(flowID: UUID) async throws -> [VertexBuildRecord] {
+        try await base.vertexBuilds(flowID: flowID)
+    }
+    @discardableResult func deleteVertexBuilds(flowID: UUID) async throws -> Int {
+        try await base.deleteVertexBuilds(flowID: flowID)
+    }
+    @discardableResult func createFile(_ file: FileRecord) async throws -> FileRecord {
+        try await base.createFile(file)
+    }
+    func file(id: UUID) async throws -> FileRecord? {
+        try await base.file(id: id)
+    }
+    func files(userID: UUID) async throws -> [FileRecord] {
+        try await base.files(userID: userID)
+    }
+    @discardableResult func updateFile(_ file: FileRecord) async throws -> FileRecord {
+        try await base.updateFile(file)
+    }
+    func deleteFile(id: UUID) async throws {
+        try await base.deleteFile(id: id)
     }
 }

@@ -10,8 +10,10 @@ import Synchronization
 /// ``record(_:plan:flowID:kind:events:)`` only queues the finished run. A background task turns queued runs
 /// into records and writes everything queued since its last write with one ``StorageDriver/recordRun(messages:transactions:vertexBuilds:)``
 /// call (group commit: one transaction per batch), so a busy server writes fewer, larger transactions while
-/// a quiet one writes each run at once. Runs never wait for storage: the queue is bounded, and only when
-/// storage cannot keep up (it is failing) are the oldest queued runs dropped, with a logged warning. A
+/// a quiet one writes each run at once. The queue is bounded: when it is full and storage is working, the
+/// next `record` waits for room (backpressure: a server that runs flows faster than its storage can write
+/// their records slows its answers down instead of losing records); only when storage is failing are the oldest
+/// queued runs dropped, with a logged warning. A
 /// batch that storage refuses because of one run (its flow was deleted meanwhile) is written run by run, so
 /// the others are kept.
 ///
@@ -59,6 +61,10 @@ public final class RunRecorder: Sendable {
         var waiters: [(target: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
         var dropped = 0
         var lastDropWarning: ContinuousClock.Instant?
+        /// Runs waiting for room in a full queue.
+        var roomWaiters: [CheckedContinuation<Void, Never>] = []
+        /// The last batch could not be written (storage is failing): a full queue drops instead of waiting.
+        var storageFailing = false
 
         var queuedCount: Int { queue.count - head }
 
@@ -95,9 +101,10 @@ public final class RunRecorder: Sendable {
     private let state = Mutex(State())
 
     /// - Parameters:
-    ///   - capacity: how many finished runs may wait to be written; past it the oldest are dropped.
+    ///   - capacity: how many finished runs may wait to be written; past it `record` waits for room, or drops the
+    ///     oldest while storage is failing.
     ///   - maxBatch: the most runs written in one transaction.
-    public convenience init(storage: any StorageDriver, capacity: Int = 10_000, maxBatch: Int = 256, logger: Logger = Logger(label: "langbuilder.recorder")) {
+    public convenience init(storage: any StorageDriver, capacity: Int = 2_000, maxBatch: Int = 256, logger: Logger = Logger(label: "langbuilder.recorder")) {
         self.init(storage: storage, capacity: capacity, maxBatch: maxBatch, retryDelays: [.milliseconds(50), .milliseconds(500), .seconds(2)], logger: logger)
     }
 
@@ -117,8 +124,8 @@ public final class RunRecorder: Sendable {
     /// How many runs' records were dropped because storage was failing.
     public var droppedCount: Int { state.withLock { $0.dropped } }
 
-    /// Queues a finished run for recording and returns at once: it only collects the run's buffered events
-    /// and its outcome, never waiting for storage.
+    /// Queues a finished run for recording: it collects the run's buffered events and its outcome, and returns
+    /// at once unless the queue is full while storage works (then it waits for the writer to make room).
     ///
     /// - Parameters:
     ///   - run: a run that has ended.
@@ -137,16 +144,39 @@ public final class RunRecorder: Sendable {
         } catch {
             failure = error
         }
+        await waitForRoom()
         enqueue(
             FinishedRun(
                 plan: plan, flowID: flowID, kind: kind, runID: run.context.runID, sessionID: run.context.sessionID, events: collected,
                 failure: failure, finishedAt: Date()))
     }
 
+    /// Returns when the queue has room, or at once while storage is failing (the queue then drops its oldest).
+    private func waitForRoom() async {
+        if state.withLock({ $0.queuedCount < capacity || $0.storageFailing }) { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state -> Bool in
+                if state.queuedCount < capacity || state.storageFailing { return true }
+                state.roomWaiters.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    /// The runs waiting for room that now fit (all of them while storage is failing).
+    private func roomMade(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
+        let fitting = state.storageFailing ? state.roomWaiters.count : max(0, capacity - state.queuedCount)
+        let resumed = Array(state.roomWaiters.prefix(fitting))
+        state.roomWaiters.removeFirst(resumed.count)
+        return resumed
+    }
+
     private func enqueue(_ finished: FinishedRun) {
         let (startDrain, dropped, warn, ready) = state.withLock { state in
             var dropped = 0
-            while state.queuedCount >= capacity {
+            // While storage works nothing is dropped: runs that found room at the same time may overshoot a little.
+            while state.storageFailing && state.queuedCount >= capacity {
                 state.head += 1
                 dropped += 1
             }
@@ -191,7 +221,7 @@ public final class RunRecorder: Sendable {
     /// Writes batches until the queue is empty.
     private func drain() async {
         while true {
-            let batch = state.withLock { state -> [FinishedRun]? in
+            let batch = state.withLock { state -> ([FinishedRun], [CheckedContinuation<Void, Never>])? in
                 guard state.queuedCount > 0 else {
                     state.isDraining = false
                     return nil
@@ -201,9 +231,10 @@ public final class RunRecorder: Sendable {
                 state.writingFrom = entries.first?.sequence
                 state.head = end
                 state.compact()
-                return entries.map(\.run)
+                return (entries.map(\.run), roomMade(&state))
             }
-            guard let batch else { return }
+            guard let (batch, room) = batch else { return }
+            for waiter in room { waiter.resume() }
             var records: [RunRecords] = []
             records.reserveCapacity(batch.count)
             for finished in batch {
@@ -230,6 +261,7 @@ public final class RunRecorder: Sendable {
             do {
                 try await storage.recordRun(
                     messages: batch.flatMap(\.messages), transactions: batch.flatMap(\.transactions), vertexBuilds: batch.flatMap(\.vertexBuilds))
+                state.withLock { $0.storageFailing = false }
                 return
             } catch let error as StorageError where error.isCausedByRecords {
                 if batch.count > 1 {
@@ -245,7 +277,12 @@ public final class RunRecorder: Sendable {
                     attempt += 1
                     continue
                 }
-                state.withLock { $0.dropped += batch.count }
+                let room = state.withLock { state in
+                    state.dropped += batch.count
+                    state.storageFailing = true
+                    return roomMade(&state)
+                }
+                for waiter in room { waiter.resume() }
                 logger.error("run records dropped: storage is failing", metadata: ["runs": "\(batch.count)", "error": "\(error)"])
                 return
             }
