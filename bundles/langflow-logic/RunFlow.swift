@@ -22,7 +22,7 @@ let runFlow = ComponentDefinition(
     ]
 ) { (inputs: Inputs, context: Context) throws -> Outputs in
     let name = "RunFlow"
-    let flow = Whitespace.trim(try inputs.text("flow_name_selected", component: name))
+    let flow = trimmed(try inputs.text("flow_name_selected", component: name))
     guard !flow.isEmpty else { throw ComponentFailure("\(name): choose the flow to run (flow_name_selected)") }
     let session = try inputs.text("session_id", component: name)
     let tweaks = try inputs.dictionary("flow_tweak_data", component: name)
@@ -81,14 +81,5 @@ struct FlowRun {
         }
         while name.hasSuffix("_") { name.removeLast() }
         return "run_" + String((name.isEmpty ? "flow" : name).prefix(56))
-    }
-}
-
-/// Trimming without Foundation.
-enum Whitespace {
-    static func trim(_ text: String) -> String {
-        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let first = text.firstIndex(where: { !blank($0) }), let last = text.lastIndex(where: { !blank($0) }) else { return "" }
-        return String(text[first...last])
     }
 }
