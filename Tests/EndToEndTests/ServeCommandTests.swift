@@ -12,16 +12,16 @@ import Glibc
     /// A `langbuilder serve` child process with its output in a file.
     final class ServerProcess {
         let process = Process()
-        let port: Int
+        /// The port the server bound (it starts with `--port 0`): known once `waitUntilHealthy` returned.
+        private(set) var port = 0
         let log: URL
 
-        init(dataDirectory: URL, bundlesDirectory: String, port: Int) throws {
-            self.port = port
+        init(dataDirectory: URL, bundlesDirectory: String) throws {
             log = dataDirectory.deletingLastPathComponent().appendingPathComponent("serve-\(UUID().uuidString).log")
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             let output = try FileHandle(forWritingTo: log)
             process.executableURL = URL(fileURLWithPath: BuiltProducts.path("langbuilder"))
-            process.arguments = ["serve", "--port", String(port), "--data-dir", dataDirectory.path, "--bundles-dir", bundlesDirectory]
+            process.arguments = ["serve", "--port", "0", "--data-dir", dataDirectory.path, "--bundles-dir", bundlesDirectory]
             process.environment = ProcessInfo.processInfo.environment.merging([
                 "LANGBUILDER_BUNDLES_PATH": "", "LANGBUILDER_SUPERUSER_PASSWORD": "e2e-password",
                 "LANGBUILDER_SHUTDOWN_GRACE_SECONDS": "1",
@@ -34,8 +34,9 @@ import Glibc
         var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
         var base: String { "http://127.0.0.1:\(port)" }
 
-        /// Waits until `/health` answers 200.
+        /// Waits until the server says which port it bound and `/health` answers 200 there.
         func waitUntilHealthy() async throws {
+            port = try await ServeCommandTests.listeningPort(log: log, process: process)
             let deadline = Date().addingTimeInterval(60)
             while Date() < deadline {
                 guard process.isRunning else { throw BundleFixtures.FixtureError("the server exited:\n\(output)") }
@@ -74,20 +75,20 @@ import Glibc
         return (status, lines.joined(separator: "\n"))
     }
 
-    /// A free TCP port on loopback.
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+    /// The port a process started with `--port 0` bound, read from its log: `serve` logs "listening on HOST:PORT",
+    /// `store serve` prints "on http://HOST:PORT". (Picking a free port first and passing it races with every
+    /// other test: curl's own connections take ephemeral ports from the same range.)
+    static func listeningPort(log: URL, process: Process, timeout: TimeInterval = 60) async throws -> Int {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            for line in text.split(separator: "\n") where line.contains("listening on ") || line.contains(" on http://") {
+                if let match = line.firstMatch(of: /:(\d+)\s*$/), let port = Int(match.1) { return port }
+            }
+            guard process.isRunning else { throw BundleFixtures.FixtureError("the process exited before listening:\n\(text)") }
+            try await Task.sleep(for: .milliseconds(20))
         }
-        guard bound else { throw BundleFixtures.FixtureError("no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        throw BundleFixtures.FixtureError("the process did not say where it listens within \(Int(timeout)) s:\n\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
     }
 
     static func json(_ text: String) throws -> [String: Any] {
@@ -123,9 +124,7 @@ import Glibc
         let folder = try BundleFixtures.temporaryDirectory("serve")
         let data = folder.appendingPathComponent("data")
         let bundles = URL(fileURLWithPath: try BundleFixtures.engineTestBundle()).deletingLastPathComponent().path
-        let port = try Self.freePort()
-
-        let first = try ServerProcess(dataDirectory: data, bundlesDirectory: bundles, port: port)
+        let first = try ServerProcess(dataDirectory: data, bundlesDirectory: bundles)
         try await first.waitUntilHealthy()
         let login = try await Self.curl(["-X", "POST", "-d", "username=langflow&password=e2e-password", "\(first.base)/api/v1/login"])
         #expect(login.status == 200, "\(login.body)")
@@ -169,7 +168,7 @@ import Glibc
         #expect(first.output.contains("stopped"), "\(first.output)")
 
         // The same data directory: no new superuser, the same password, the flows are there and run.
-        let second = try ServerProcess(dataDirectory: data, bundlesDirectory: bundles, port: port)
+        let second = try ServerProcess(dataDirectory: data, bundlesDirectory: bundles)
         defer { if second.process.isRunning { kill(second.process.processIdentifier, SIGKILL) } }
         try await second.waitUntilHealthy()
         #expect(!second.output.contains("created the superuser"))

@@ -70,28 +70,32 @@ import Glibc
         }
     }
 
-    /// `langbuilder store serve DIR` on a free loopback port.
+    /// `langbuilder store serve DIR --port 0`: the system picks the port and the command says which.
     final class StoreServer {
         let process = Process()
-        let port: Int
+        let log: URL
+        private(set) var port = 0
         var url: String { "http://127.0.0.1:\(port)" }
 
         init(_ folder: URL) throws {
-            port = try ServeCommandTests.freePort()
+            log = folder.deletingLastPathComponent().appendingPathComponent("store-serve-\(UUID().uuidString).log")
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            let output = try FileHandle(forWritingTo: log)
             process.executableURL = URL(fileURLWithPath: BuiltProducts.path("langbuilder"))
-            process.arguments = ["store", "serve", folder.path, "--port", String(port)]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
+            process.arguments = ["store", "serve", folder.path, "--port", "0"]
+            process.standardOutput = output
+            process.standardError = output
             try process.run()
         }
 
         func waitUntilServing() async throws {
+            port = try await ServeCommandTests.listeningPort(log: log, process: process, timeout: 30)
             let deadline = Date().addingTimeInterval(30)
             while Date() < deadline {
                 if (try? await ServeCommandTests.curl(["-o", "/dev/null", "\(url)/index.json"]))?.status == 200 { return }
                 try await Task.sleep(for: .milliseconds(50))
             }
-            throw BundleFixtures.FixtureError("store serve did not start")
+            throw BundleFixtures.FixtureError("store serve listens on \(port) but does not serve index.json:\n\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
         }
 
         func stop() {

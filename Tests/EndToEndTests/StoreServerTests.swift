@@ -14,14 +14,13 @@ import Glibc
         defer { try? FileManager.default.removeItem(at: setup.root) }
         _ = try setup.publish([try setup.package(version: "1.0.0")])
         let engine = URL(fileURLWithPath: try BundleFixtures.engineTestBundle()).deletingLastPathComponent().path
-        let port = try ServeCommandTests.freePort()
         let log = setup.root.appendingPathComponent("serve.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let output = try FileHandle(forWritingTo: log)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: BuiltProducts.path("langbuilder"))
         process.arguments = [
-            "serve", "--port", String(port), "--data-dir", setup.data.path, "--bundles-dir", setup.bundles.path, "--bundles-dir", engine,
+            "serve", "--port", "0", "--data-dir", setup.data.path, "--bundles-dir", setup.bundles.path, "--bundles-dir", engine,
             "--store", "file://" + setup.store.path, "--trusted-key", setup.publicKey, "--store-sync-interval", "0", "--store-auto-update",
         ]
         process.environment = ProcessInfo.processInfo.environment.merging([
@@ -34,6 +33,7 @@ import Glibc
             kill(process.processIdentifier, SIGTERM)
             process.waitUntilExit()
         }
+        let port = try await ServeCommandTests.listeningPort(log: log, process: process)
         let base = "http://127.0.0.1:\(port)"
         let curl = ServeCommandTests.curl
         let deadline = Date().addingTimeInterval(60)

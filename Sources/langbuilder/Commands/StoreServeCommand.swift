@@ -29,11 +29,12 @@ struct StoreServeCommand: AsyncParsableCommand {
         logger.logLevel = ProcessInfo.processInfo.environment["LANGBUILDER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let router = Router()
         router.add(middleware: FileMiddleware(directory, searchForIndexHtml: false, logger: logger))
-        let message = "serving the store \(directory) on http://\(host):\(port)"
         let app = Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "langbuilder-store"),
-            onServerRunning: { _ in
-                FileHandle.standardOutput.write(Data((message + "\n").utf8))
+            onServerRunning: { [directory, host, port] channel in
+                // The bound port, not the asked one: `--port 0` lets the system choose and this line says which.
+                let bound = channel.localAddress?.port ?? port
+                FileHandle.standardOutput.write(Data("serving the store \(directory) on http://\(host):\(bound)\n".utf8))
             },
             logger: logger)
         try await app.runService()
