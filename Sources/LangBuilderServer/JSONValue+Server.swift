@@ -6,7 +6,7 @@ extension JSONValue {
     /// A string, or null.
     static func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
     /// A UUID in Langflow's lowercase form, or null.
-    static func id(_ value: UUID?) -> JSONValue { value.map { .string($0.uuidString.lowercased()) } ?? .null }
+    static func id(_ value: UUID?) -> JSONValue { value.map { .string($0.lowercasedString) } ?? .null }
     /// A date as ISO 8601 with microseconds, or null.
     static func date(_ value: Date?) -> JSONValue { value.map { .string(ServerTimestamp.format($0)) } ?? .null }
     static func int(_ value: Int) -> JSONValue { .number(Double(value)) }
@@ -28,7 +28,7 @@ enum ServerTimestamp {
 
 extension UUID {
     /// Langflow's lowercase form.
-    var lowercased: String { uuidString.lowercased() }
+    var lowercased: String { lowercasedString }
 }
 
 extension Request {

@@ -42,7 +42,7 @@ public final class RunContext: Sendable {
         services: HostServices = .current,
         onEvent: @escaping @Sendable (ComponentEvent) -> Void = { _ in }
     ) {
-        self.runID = runID ?? UUID().uuidString.lowercased()
+        self.runID = runID ?? UUID.random().lowercasedString
         self.flowID = flowID
         self.sessionID = sessionID ?? flowID
         self.userID = userID

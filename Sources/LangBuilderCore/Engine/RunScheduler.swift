@@ -465,7 +465,7 @@ final class RunScheduler: @unchecked Sendable {
             guard case .json("Message", let text)? = value, var object = (try? JSONValue(parsing: text))?.objectValue, object["id"] == nil else {
                 return value
             }
-            object["id"] = .string(UUID().uuidString.lowercased())
+            object["id"] = .string(UUID.timeOrdered().lowercasedString)
             return .json(type: "Message", text: JSONValue.object(object).serialized())
         }
     }

@@ -32,7 +32,7 @@ extension RunContext {
         message["edit"] = input["edit"] ?? .bool(false)
         message["category"] = try text("category", default: "message")
         message["content_blocks"] = input["content_blocks"] ?? .array([])
-        message["id"] = .string(UUID().uuidString.lowercased())
+        message["id"] = .string(UUID.timeOrdered().lowercasedString)
         message["flow_id"] = flowID.isEmpty ? .null : .string(flowID)
         message["timestamp"] = .string(Self.langflowTimestamp())
         message["properties"] = input["properties"] ?? .object(JSONObject())

@@ -226,50 +226,55 @@ struct JSONParser {
     }
 }
 
-/// Writes JSON text.
+/// Writes JSON text as UTF-8 bytes (appending to a byte array is several times cheaper than to a `String`).
 enum JSONWriter {
-    static func write(_ value: JSONValue, into output: inout String, pretty: Bool, indent: Int = 0) {
+    static func write(_ value: JSONValue, into output: inout [UInt8], pretty: Bool, indent: Int = 0) {
         switch value {
-        case .null: output += "null"
-        case .bool(let flag): output += flag ? "true" : "false"
-        case .number(let number): output += format(number)
+        case .null: append("null", to: &output)
+        case .bool(let flag): append(flag ? "true" : "false", to: &output)
+        case .number(let number): output.append(contentsOf: format(number).utf8)
         case .string(let text): writeString(text, into: &output)
         case .array(let elements):
             if elements.isEmpty {
-                output += "[]"
+                append("[]", to: &output)
                 return
             }
-            output += "["
+            output.append(UInt8(ascii: "["))
             for (position, element) in elements.enumerated() {
-                if position > 0 { output += "," }
+                if position > 0 { output.append(UInt8(ascii: ",")) }
                 if pretty { newline(&output, indent + 1) }
                 write(element, into: &output, pretty: pretty, indent: indent + 1)
             }
             if pretty { newline(&output, indent) }
-            output += "]"
+            output.append(UInt8(ascii: "]"))
         case .object(let object):
             if object.count == 0 {
-                output += "{}"
+                append("{}", to: &output)
                 return
             }
-            output += "{"
+            output.append(UInt8(ascii: "{"))
             var first = true
             for (key, element) in object {
-                if !first { output += "," }
+                if !first { output.append(UInt8(ascii: ",")) }
                 first = false
                 if pretty { newline(&output, indent + 1) }
                 writeString(key, into: &output)
-                output += pretty ? ": " : ":"
+                output.append(UInt8(ascii: ":"))
+                if pretty { output.append(UInt8(ascii: " ")) }
                 write(element, into: &output, pretty: pretty, indent: indent + 1)
             }
             if pretty { newline(&output, indent) }
-            output += "}"
+            output.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func newline(_ output: inout String, _ indent: Int) {
-        output += "\n"
-        output += String(repeating: "  ", count: indent)
+    private static func append(_ literal: StaticString, to output: inout [UInt8]) {
+        literal.withUTF8Buffer { output.append(contentsOf: $0) }
+    }
+
+    private static func newline(_ output: inout [UInt8], _ indent: Int) {
+        output.append(UInt8(ascii: "\n"))
+        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
     }
 
     static func format(_ number: Double) -> String {
@@ -278,31 +283,34 @@ enum JSONWriter {
         return String(number)
     }
 
-    static func writeString(_ text: String, into output: inout String) {
-        output += "\""
-        var needsEscape = false
-        for byte in text.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-            needsEscape = true
-            break
-        }
-        guard needsEscape else {
-            output += text
-            output += "\""
-            return
-        }
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
+    static func writeString(_ text: String, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            var clean = 0  // start of the bytes not yet copied
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[clean..<index]))
+                clean = index + 1
+                output.append(UInt8(ascii: "\\"))
+                switch byte {
+                case 0x22: output.append(UInt8(ascii: "\""))
+                case 0x5C: output.append(UInt8(ascii: "\\"))
+                case 0x0A: output.append(UInt8(ascii: "n"))
+                case 0x0D: output.append(UInt8(ascii: "r"))
+                case 0x09: output.append(UInt8(ascii: "t"))
+                default:
+                    let hex: StaticString = "0123456789abcdef"
+                    append("u00", to: &output)
+                    hex.withUTF8Buffer { digits in
+                        output.append(digits[Int(byte >> 4)])
+                        output.append(digits[Int(byte & 0x0F)])
+                    }
+                }
             }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[clean...]))
         }
-        output += "\""
+        output.append(UInt8(ascii: "\""))
     }
 }

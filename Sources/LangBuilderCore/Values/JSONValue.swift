@@ -58,7 +58,13 @@ public enum JSONValue: Sendable, Equatable, Codable {
 
     /// The JSON text of this value, compact or indented.
     public func serialized(pretty: Bool = false) -> String {
-        var output = ""
+        String(decoding: serializedUTF8(pretty: pretty), as: UTF8.self)
+    }
+
+    /// The JSON text of this value as UTF-8 bytes, ready for a response body.
+    public func serializedUTF8(pretty: Bool = false) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
         JSONWriter.write(self, into: &output, pretty: pretty)
         return output
     }

@@ -68,7 +68,7 @@ struct APIError: Error {
 extension Response {
     /// A JSON response from a JSON value.
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
-        json(text: value.serialized(), status: status)
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: value.serializedUTF8())))
     }
 
     /// A JSON response from JSON text.

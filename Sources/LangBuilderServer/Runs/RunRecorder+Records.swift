@@ -58,7 +58,7 @@ struct RunRecordBuilder {
                     guard let message = value.objectValue, let text = message["text"]?.stringValue else { continue }
                     records.messages.append(
                         MessageRecord(
-                            id: message["id"]?.stringValue.flatMap(UUID.init(uuidString:)) ?? UUID(),
+                            id: message["id"]?.stringValue.flatMap(UUID.init(uuidString:)) ?? .timeOrdered(),
                             flowID: flowID, sessionID: sessionID, sender: message["sender"]?.stringValue ?? senders.sender,
                             senderName: message["sender_name"]?.stringValue ?? senders.senderName, text: text, timestamp: vertex.timestamp,
                             properties: LangflowMessage.properties(sourceID: vertex.id, displayName: displayName).serialized()))
@@ -66,12 +66,12 @@ struct RunRecordBuilder {
             }
             records.transactions.append(
                 TransactionRecord(
-                    flowID: flowID, vertexID: vertex.id, inputs: inputs(of: planned, results: results)?.serialized(),
+                    id: .timeOrdered(), flowID: flowID, vertexID: vertex.id, inputs: inputs(of: planned, results: results)?.serialized(),
                     outputs: vertex.data["outputs"].map { $0.serialized() }, status: "success", timestamp: vertex.timestamp, runID: run))
             if logsVertexBuilds {
                 records.vertexBuilds.append(
                     VertexBuildRecord(
-                        flowID: flowID, vertexID: vertex.id, data: JSONValue.object(vertex.data).serialized(),
+                        id: .timeOrdered(), flowID: flowID, vertexID: vertex.id, data: JSONValue.object(vertex.data).serialized(),
                         artifacts: Self.artifacts(vertex.data).serialized(), params: vertex.params, valid: true, timestamp: vertex.timestamp,
                         runID: run))
             }
@@ -83,19 +83,19 @@ struct RunRecordBuilder {
         if let vertexID {
             records.transactions.append(
                 TransactionRecord(
-                    flowID: flowID, vertexID: vertexID, inputs: inputs(of: failed, results: results)?.serialized(), status: "error",
+                    id: .timeOrdered(), flowID: flowID, vertexID: vertexID, inputs: inputs(of: failed, results: results)?.serialized(), status: "error",
                     error: reason, timestamp: finishedAt, runID: run))
             if logsVertexBuilds {
                 records.vertexBuilds.append(
                     VertexBuildRecord(
-                        flowID: flowID, vertexID: vertexID, data: Self.errorData(failed, reason: reason).serialized(), artifacts: "{}",
+                        id: .timeOrdered(), flowID: flowID, vertexID: vertexID, data: Self.errorData(failed, reason: reason).serialized(), artifacts: "{}",
                         params: reason, valid: false, timestamp: finishedAt, runID: run))
             }
         }
         let component = failed?.displayName
         records.messages.append(
             MessageRecord(
-                flowID: flowID, sessionID: sessionID, sender: component ?? "Machine", senderName: component ?? "AI", text: reason,
+                id: .timeOrdered(), flowID: flowID, sessionID: sessionID, sender: component ?? "Machine", senderName: component ?? "AI", text: reason,
                 timestamp: finishedAt, properties: LangflowMessage.errorProperties(sourceID: vertexID, displayName: component).serialized(),
                 category: "error", contentBlocks: LangflowMessage.errorContentBlocks(component: component, reason: reason).serialized(),
                 error: true))

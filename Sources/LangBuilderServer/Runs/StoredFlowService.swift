@@ -63,7 +63,7 @@ struct StoredFlowService: FlowService {
             }
             return ["id": .string(vertex.id), "component": .string(vertex.componentType), "results": .object(results)]
         }
-        return ["flow_id": .string(record.id.uuidString.lowercased()), "session_id": .string(result.sessionID), "outputs": .array(outputs)]
+        return ["flow_id": .string(record.id.lowercasedString), "session_id": .string(result.sessionID), "outputs": .array(outputs)]
     }
 
     /// The flow by id or endpoint name (as `/run` finds it), else by its name among the user's own flows.

@@ -31,7 +31,7 @@ struct StoredMessageHistory: MessageHistory {
         }
         let files = message["files"]?.arrayValue?.compactMap(\.stringValue) ?? []
         let record = MessageRecord(
-            id: message["id"]?.stringValue.flatMap(UUID.init(uuidString:)) ?? UUID(), flowID: flow, sessionID: session,
+            id: message["id"]?.stringValue.flatMap(UUID.init(uuidString:)) ?? .timeOrdered(), flowID: flow, sessionID: session,
             contextID: message["context_id"]?.stringValue, sender: message["sender"]?.stringValue ?? "Machine",
             senderName: message["sender_name"]?.stringValue ?? "AI", text: message["text"]?.stringValue ?? "", files: files,
             timestamp: message["timestamp"]?.stringValue.flatMap(RunRecordBuilder.parseTimestamp) ?? Date(),

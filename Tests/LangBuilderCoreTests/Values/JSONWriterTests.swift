@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+@testable import LangBuilderCore
+
+/// The byte-based JSON writer: escapes, layout, and agreement with Foundation's parser.
+@Suite struct JSONWriterTests {
+    @Test func escapesWhatJSONRequiresAndKeepsTheRest() throws {
+        let text = "quote \" backslash \\ newline \n tab \t return \r bell \u{07} nul \u{00} slash / é 日本 🙂"
+        let written = JSONValue.string(text).serialized()
+        #expect(written == #""quote \" backslash \\ newline \n tab \t return \r bell \u0007 nul \u0000 slash / é 日本 🙂""#)
+        let decoded = try JSONSerialization.jsonObject(with: Data(written.utf8), options: .fragmentsAllowed) as? String
+        #expect(decoded == text)
+    }
+
+    @Test func writesEveryKindCompactAndPretty() throws {
+        let value: JSONValue = ["a": 1, "b": [true, nil, .number(2.5), "x"], "c": .object(JSONObject()), "d": []]
+        #expect(value.serialized() == #"{"a":1,"b":[true,null,2.5,"x"],"c":{},"d":[]}"#)
+        #expect(value.serialized(pretty: true) == "{\n  \"a\": 1,\n  \"b\": [\n    true,\n    null,\n    2.5,\n    \"x\"\n  ],\n  \"c\": {},\n  \"d\": []\n}")
+        #expect(try JSONValue(parsing: value.serialized(pretty: true)) == value)
+        #expect(value.serializedUTF8() == Array(value.serialized().utf8))
+    }
+}
+
+/// The run path's ids: random (v4) and time-ordered (v7) UUIDs and their lowercase text.
+@Suite struct FastUUIDTests {
+    @Test func lowercaseTextMatchesFoundations() {
+        for _ in 0..<1_000 {
+            let id = UUID()
+            #expect(id.lowercasedString == id.uuidString.lowercased())
+        }
+    }
+
+    @Test func randomIdsAreVersion4AndDistinct() {
+        let ids = (0..<10_000).map { _ in UUID.random() }
+        #expect(Set(ids).count == ids.count)
+        for id in ids.prefix(100) {
+            #expect(id.uuid.6 >> 4 == 4)
+            #expect(id.uuid.8 >> 6 == 0b10)
+            #expect(UUID(uuidString: id.lowercasedString) == id)
+        }
+    }
+
+    @Test func timeOrderedIdsAreVersion7AndSortByTheirMillisecond() {
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let ids = (0..<1_000).map { UUID.timeOrdered(at: start.addingTimeInterval(Double($0) / 500)) }
+        #expect(Set(ids).count == ids.count)
+        for id in ids {
+            #expect(id.uuid.6 >> 4 == 7)
+            #expect(id.uuid.8 >> 6 == 0b10)
+        }
+        // Ids of different milliseconds sort as their times, as text too (what the storage index sees).
+        let texts = ids.map(\.lowercasedString)
+        for index in stride(from: 2, to: texts.count, by: 2) { #expect(texts[index - 2] < texts[index]) }
+        let first = ids[0].uuid
+        let milliseconds = [first.0, first.1, first.2, first.3, first.4, first.5].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        #expect(milliseconds == 1_800_000_000_000)
+    }
+}
