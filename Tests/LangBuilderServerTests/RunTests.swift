@@ -61,6 +61,36 @@ import Testing
         }
     }
 
+    /// Runs reuse the parsed flow until the flow changes: an edited flow runs its new graph at once.
+    @Test func anEditedFlowRunsItsNewGraph() async throws {
+        let (server, key, id) = try await setUp()
+        let echo: JSONValue = [
+            "nodes": [FlowDocuments.node("ChatInput-1", "ChatInput"), FlowDocuments.node("ChatOutput-1", "ChatOutput")],
+            "edges": [FlowDocuments.edge("ChatInput-1", "ChatInput", to: "ChatOutput-1")],
+        ]
+        let bearer = HTTPFields.bearer(try await server.accessToken(for: "bob"))
+        try await server.app().test(.router) { client in
+            for _ in 0..<2 {
+                try await client.execute(uri: "/api/v1/run/shout", method: .post, headers: .apiKey(key) + .json, body: body(["input_value": "hello"])) { response in
+                    #expect(text(response.body.json()) == "HELLO")
+                }
+            }
+            try await client.execute(
+                uri: "/api/v1/flows/\(id.uuidString.lowercased())", method: .patch, headers: bearer + .json, body: body(["data": echo])
+            ) { response in #expect(response.status == .ok) }
+            try await client.execute(uri: "/api/v1/run/shout", method: .post, headers: .apiKey(key) + .json, body: body(["input_value": "hello"])) { response in
+                #expect(text(response.body.json()) == "hello")
+            }
+            // Renaming keeps the graph (and its version): still the echo.
+            try await client.execute(
+                uri: "/api/v1/flows/\(id.uuidString.lowercased())", method: .patch, headers: bearer + .json, body: body(["name": "Echo"])
+            ) { response in #expect(response.status == .ok) }
+            try await client.execute(uri: "/api/v1/run/shout", method: .post, headers: .apiKey(key) + .json, body: body(["input_value": "again"])) { response in
+                #expect(text(response.body.json()) == "again")
+            }
+        }
+    }
+
     @Test func refusesMissingKeysUnknownFlowsAndOtherUsersFlows() async throws {
         let (server, _, id) = try await setUp()
         let admin = HTTPFields.bearer(try await server.accessToken(for: "langflow"))

@@ -13,10 +13,13 @@ struct RunPreparation: Sendable {
     let storage: any StorageDriver
     let registry: RegistryHolder
     let credentials: CredentialCipher
+    /// Stored flows already parsed, by id and version: a flow that runs again is not parsed again.
+    let parsedFlows = ParsedFlowCache()
 
     /// The flow stored in `record` (or `data` in its place, for a build of an unsaved graph), with its id set to
     /// the record's; 422 when it cannot be read.
     func flow(_ record: FlowRecord, data: JSONValue? = nil) throws -> Flow {
+        if data == nil, let cached = parsedFlows.flow(record) { return cached }
         var flow: Flow
         do {
             if let data {
@@ -31,6 +34,7 @@ struct RunPreparation: Sendable {
             throw APIError(.unprocessableContent, "The flow cannot be read: \(error)")
         }
         flow.id = record.id.lowercased
+        if data == nil { parsedFlows.keep(flow, of: record) }
         return flow
     }
 
@@ -96,6 +100,29 @@ struct RunPreparation: Sendable {
             "type": .string(issue.kind.rawValue), "node_id": .text(issue.nodeID), "component_type": .text(issue.componentType),
             "field": .text(issue.field), "message": .string(issue.message), "description": .string(issue.description),
         ]
+    }
+}
+
+/// Parsed stored flows, keyed by flow id and checked against the record's version token (every write of a
+/// flow changes it), so an edited flow is parsed afresh. Bounded: past `capacity` flows it starts over.
+final class ParsedFlowCache: Sendable {
+    private let entries = Mutex<[UUID: (version: String, flow: Flow)]>([:])
+    private let capacity: Int
+
+    init(capacity: Int = 512) { self.capacity = capacity }
+
+    func flow(_ record: FlowRecord) -> Flow? {
+        entries.withLock { entries in
+            guard let entry = entries[record.id], entry.version == record.versionToken else { return nil }
+            return entry.flow
+        }
+    }
+
+    func keep(_ flow: Flow, of record: FlowRecord) {
+        entries.withLock { entries in
+            if entries.count >= capacity, entries[record.id] == nil { entries.removeAll(keepingCapacity: true) }
+            entries[record.id] = (record.versionToken, flow)
+        }
     }
 }
 
