@@ -75,7 +75,7 @@ public func buildRouter(
 
     // Runs: /run, /run/advanced, builds, the monitor, and webhooks (which authenticate themselves).
     let recorder = recorder ?? RunRecorder(storage: storage)
-    let preparation = RunPreparation(storage: storage, registry: registry, credentials: auth.credentials)
+    let preparation = RunPreparation(storage: storage, registry: registry, credentials: auth.credentials, recorder: recorder)
     let builds = BuildJobRegistry(retention: settings.buildRetention)
     RunController(preparation: preparation, activeRuns: activeRuns, recorder: recorder).addRoutes(to: authenticated)
     BuildController(preparation: preparation, activeRuns: activeRuns, recorder: recorder, builds: builds).addRoutes(to: authenticated)

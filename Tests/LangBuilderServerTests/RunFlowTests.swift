@@ -55,6 +55,34 @@ import Testing
         }
     }
 
+    /// The inner flow's run is recorded as a run of that flow, in the caller's session: its messages and
+    /// transactions are there, as in Langflow.
+    @Test func theInnerRunIsRecordedUnderItsOwnFlow() async throws {
+        let server = try await TestServer()
+        let recorder = RunRecorder(storage: server.storage)
+        let app = buildApplication(
+            settings: server.settings, storage: server.storage, registry: RegistryHolder(ExampleFlowTests.firstParty), auth: server.auth, recorder: recorder)
+        let bob = try await server.accessToken(for: "bob")
+        try await app.test(.router) { client in
+            let echo = Self.flow(
+                [("ChatInput-1", "ChatInput", [:]), ("ChatOutput-1", "ChatOutput", [:])], [("ChatInput-1", "message", "ChatOutput-1", "input_value")])
+            let inner = try #require(UUID(uuidString: try await Self.create("Echo", echo, token: bob, client: client)))
+            let caller = try #require(UUID(uuidString: try await Self.create("Caller", Self.caller(running: "Echo"), token: bob, client: client)))
+            let body: JSONValue = ["input_value": "through", "session_id": "S-1"]
+            try await client.execute(
+                uri: "/api/v1/run/\(caller.uuidString)", method: .post, headers: .bearer(bob) + .json, body: ByteBuffer(string: body.serialized())
+            ) { response in #expect(response.status == .ok) }
+            await recorder.flush()
+            let innerMessages = try await server.storage.messages(MessageQuery(flowID: inner))
+            #expect(innerMessages.map(\.text) == ["through", "through"], "the inner ChatInput's and ChatOutput's messages")
+            #expect(innerMessages.allSatisfy { $0.sessionID == "S-1" })
+            let innerTransactions = try await server.storage.transactions(flowID: inner, pagination: nil)
+            #expect(Set(innerTransactions.items.map(\.vertexID)) == ["ChatInput-1", "ChatOutput-1"])
+            let outerTransactions = try await server.storage.transactions(flowID: caller, pagination: nil)
+            #expect(Set(outerTransactions.items.map(\.vertexID)) == ["ChatInput-1", "RunFlow-1", "ChatOutput-1"])
+        }
+    }
+
     @Test func aFlowRunsAnotherFlowOfItsUserByName() async throws {
         let server = try await TestServer()
         let app = buildApplication(settings: server.settings, storage: server.storage, registry: RegistryHolder(ExampleFlowTests.firstParty), auth: server.auth)

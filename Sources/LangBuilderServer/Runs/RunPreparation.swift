@@ -13,6 +13,8 @@ struct RunPreparation: Sendable {
     let storage: any StorageDriver
     let registry: RegistryHolder
     let credentials: CredentialCipher
+    /// Records the flows that components run (Run Flow) as the flows they are: their messages and transactions.
+    let recorder: RunRecorder
     /// Stored flows already parsed, by id and version: a flow that runs again is not parsed again.
     let parsedFlows = ParsedFlowCache()
 

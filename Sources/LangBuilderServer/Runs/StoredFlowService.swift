@@ -7,7 +7,8 @@ import Logging
 /// Runs a user's stored flows for components (`lb_host_api.run_flow`, Langflow's Run Flow): the flow is found
 /// by id, endpoint name or name among the flows the user may run, built against the current registry with the
 /// request's tweaks, and run with the same services, one level deeper. Nesting stops at ``maximumDepth`` (a flow
-/// that runs itself fails instead of recursing forever); cancelling the caller cancels the flow.
+/// that runs itself fails instead of recursing forever); cancelling the caller cancels the flow. The flow's run
+/// is recorded like any run of it (messages, transactions), as Langflow does.
 struct StoredFlowService: FlowService {
     /// How many flows may run inside one another below a run started by a request.
     static let maximumDepth = 5
@@ -54,8 +55,11 @@ struct StoredFlowService: FlowService {
                 run.cancel()
             }
         } catch {
+            await preparation.recorder.record(run, plan: plan, flowID: record.id)
             throw FlowServiceError(.failed, "flow '\(record.name)' failed: \(error)")
         }
+        // Recorded as a run of its own flow, in the session it ran in: its chat messages join that history.
+        await preparation.recorder.record(run, plan: plan, flowID: record.id)
         let outputs = result.vertices.filter(\.isOutput).map { vertex -> JSONValue in
             var results = JSONObject()
             for (port, value) in zip(vertex.outputOrder, vertex.outputValues) {
