@@ -202,6 +202,21 @@ import Testing
         #expect(followUp.last == ["role": "tool", "tool_call_id": "call_evaluate_expression", "content": #"{"result":"42"}"#])
     }
 
+    @Test func agentStreamsItsAnswerAfterAStreamedToolCall() async throws {
+        let pieces = ["The ", "answer ", "is 42."]
+        let stub = try OpenAIStub([.streamedToolCall(name: "evaluate_expression", arguments: #"{"expression": "6*7"}"#), .stream(pieces)])
+        let flow = Self.agentFlow(["model_name": "gpt-test", "openai_api_base": .string(stub.baseURL), "api_key": .string(Self.key)])
+        let (events, result) = try await Self.run(flow, input: "What is 6 times 7?")
+        #expect(try Self.answer(result) == "The answer is 42.")
+        #expect(events.filter { $0.event == "token" }.compactMap { $0.data["chunk"]?.stringValue } == pieces)
+        let requests = stub.requests
+        #expect(requests.count == 2)
+        #expect(requests.allSatisfy { $0.body["stream"] == true && $0.header("Accept") == "text/event-stream" })
+        let toolAnswer = try #require(requests.last?.messages.last)
+        #expect(toolAnswer["role"] == "tool")
+        #expect(toolAnswer["content"] == #"{"result":"42"}"#)
+    }
+
     @Test func aFailingToolCallIsAnsweredToTheModel() async throws {
         let stub = try OpenAIStub([
             .toolCall(name: "evaluate_expression", arguments: #"{"expression": "2 +* 2"}"#), .toolCall(name: "no_such_tool", arguments: "{}"),

@@ -8,6 +8,9 @@ import LangflowBundleSupport
 /// calls, which run through the tools' handles (any bundle's `Tool` objects, see ``ComponentTool``) and go back
 /// as `tool` messages. A tool that fails answers its error to the model, as LangChain's agents do; a model
 /// that keeps calling tools stops at `max_iterations` with a run error.
+///
+/// The model is asked to stream (as Langflow's agent since 1.6): the answer's tokens are `token` events of the
+/// run as they arrive; a server that answers plain JSON instead works too.
 let agent = ComponentDefinition(
     "Agent", displayName: "Agent", description: "Define the agent's instructions, then enter a task to complete using tools.",
     category: "agents", icon: "bot", documentation: "https://docs.langflow.org/agents",
@@ -80,7 +83,9 @@ struct AgentLoop {
         }
         for round in 1...maxIterations {
             if context.isCancelled { throw ComponentFailure("\(name): cancelled") }
-            let answer = try client.complete(messages: messages, tools: schemas, stream: false, context: context)
+            // Streamed, as Langflow's agent: the final answer's tokens reach the run's event stream as they come
+            // (a round that calls tools usually has no text; when it has, it streams too).
+            let answer = try client.complete(messages: messages, tools: schemas, stream: true, context: context)
             guard !answer.toolCalls.isEmpty else {
                 return ["response": Langflow.message(answer.content, context: context, sender: "Machine", senderName: "AI")]
             }

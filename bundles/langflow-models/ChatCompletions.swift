@@ -71,6 +71,8 @@ enum ChatCompletions {
     static let maximumBackoff = 8.0
     /// The most of an error answer quoted in a run error.
     static let quotedErrorLength = 300
+    /// The largest plain JSON answer read from a server that did not stream (16 MiB).
+    static let maximumPlainAnswer = 16 << 20
 
     static func complete(
         _ settings: ModelSettings, messages: [JSON], tools: [JSON] = [], stream: Bool, component: String, context: Context
@@ -154,7 +156,8 @@ enum ChatCompletions {
     }
 
     /// One request: a streamed answer is parsed as it arrives (tokens emitted on the way); a plain one is
-    /// returned as text for the caller to parse.
+    /// returned as text for the caller to parse, also when a server answers a streaming request with plain JSON
+    /// (some OpenAI-compatible servers ignore `stream`).
     private static func send(
         _ url: String, headers: [Context.HTTPHeader], body: [UInt8], stream: Bool, timeout: Int64, context: Context
     ) throws(ComponentFailure) -> (Context.HTTPResponse, ChatAnswer?, String) {
@@ -166,13 +169,19 @@ enum ChatCompletions {
         var parser = EventStreamParser()
         var raw: [UInt8] = []
         let response = try context.http(url, method: "POST", headers: headers, body: body, timeout: limit, maxRedirects: 0) { chunk in
-            if raw.count < 64 * 1024 { raw.append(contentsOf: chunk.prefix(64 * 1024 - raw.count)) }
+            // Kept for an error answer or a plain JSON one: the start of it, or all of it while no event came.
+            let keep = parser.events == 0 ? maximumPlainAnswer : 64 * 1024
+            if raw.count < keep { raw.append(contentsOf: chunk.prefix(keep - raw.count)) }
             parser.feed(chunk) { token in context.emitToken(token) }
             return !parser.done
         }
         guard (200..<300).contains(response.status) else { return (response, nil, String(decoding: raw, as: UTF8.self)) }
         if let error = parser.error { throw ComponentFailure("the model API streamed an error: \(error)") }
-        return (response, parser.answer, "")
+        if parser.events == 0 {
+            // Not an event stream: a plain completion (or not a completion, which parse reports).
+            return (response, nil, String(decoding: raw, as: UTF8.self))
+        }
+        return (response, parser.answerAtEnd, "")
     }
 
     /// A plain chat completion: `choices[0].message` with `content` and `tool_calls`.
@@ -209,6 +218,8 @@ struct EventStreamParser {
     private(set) var answer = ChatAnswer()
     private(set) var done = false
     private(set) var error: String?
+    /// How many `data:` events arrived.
+    private(set) var events = 0
     private var calls: [Int64: ChatAnswer.ToolCall] = [:]
 
     mutating func feed(_ chunk: UnsafeRawBufferPointer, token: (String) -> Void) {
@@ -225,6 +236,7 @@ struct EventStreamParser {
     private mutating func handle(_ line: String, token: (String) -> Void) {
         guard line.hasPrefix("data:") else { return }
         let data = trimmed(String(line.dropFirst(5)))
+        events += 1
         if data == "[DONE]" {
             finish()
             return
