@@ -9,8 +9,8 @@ import LangflowBundleSupport
 /// as `tool` messages. A tool that fails answers its error to the model, as LangChain's agents do; a model
 /// that keeps calling tools stops at `max_iterations` with a run error.
 ///
-/// The model is asked to stream (as Langflow's agent since 1.6): the answer's tokens are `token` events of the
-/// run as they arrive; a server that answers plain JSON instead works too.
+/// The model is asked to stream, as Langflow's agent (which sends its tokens over the API since langflow#10216):
+/// the answer's tokens are `token` events of the run as they arrive; a server that answers plain JSON works too.
 let agent = ComponentDefinition(
     "Agent", displayName: "Agent", description: "Define the agent's instructions, then enter a task to complete using tools.",
     category: "agents", icon: "bot", documentation: "https://docs.langflow.org/agents",
