@@ -26,11 +26,6 @@ enum ServerTimestamp {
     }
 }
 
-extension UUID {
-    /// Langflow's lowercase form.
-    var lowercased: String { lowercasedString }
-}
-
 extension Request {
     /// The body as JSON; 422 when it is not JSON.
     mutating func jsonBody(context: some RequestContext) async throws -> JSONValue {

@@ -83,6 +83,15 @@ public enum BundleFixtures {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// Runs blocking work (a process that takes seconds, a blocking HTTP client) on a thread of its own. Swift's
+    /// cooperative pool is only as wide as the cores (two here) and shared by every test running at once: a test
+    /// that blocks it for a build stalls all the others, and their deadlines pass while they never ran.
+    public static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
     public struct FixtureError: Error, CustomStringConvertible {
         public var description: String
         public init(_ description: String) { self.description = description }

@@ -14,7 +14,7 @@ import Testing
         return try greet.instantiate(config: [nil], context: context).run(inputs: [name], context: context)
     }
 
-    @Test func cScaffoldBuildsWithMakeAndGreets() throws {
+    @Test func cScaffoldBuildsWithMakeAndGreets() async throws {
         let output = try BundleFixtures.temporaryDirectory("scaffold-c")
         defer { try? FileManager.default.removeItem(at: output) }
         let created = try BuiltProducts.langbuilder(["bundle", "new", "my-greeter", "--lang", "c", "--output", output.path])
@@ -26,7 +26,7 @@ import Testing
         let original = try String(contentsOf: BundleFixtures.headerDirectory.appendingPathComponent("langbuilder.h"), encoding: .utf8)
         #expect(header == original, "the scaffold carries the ABI header of this checkout")
 
-        let make = try BuiltProducts.tool("make", ["CC=gcc"], in: folder)
+        let make = try await BundleFixtures.offThePool { try BuiltProducts.tool("make", ["CC=gcc"], in: folder) }
         #expect(make.status == 0, "\(make.output)")
         #expect(!make.output.contains("warning"), "\(make.output)")
         let library = folder.appendingPathComponent("libmy-greeter.so").path
@@ -42,35 +42,6 @@ import Testing
         #expect(try Self.greet(library, .json(type: "Message", text: #"{"sender":"User","text":"Ad\u00e1 \"L\""}"#)) == [.string("Hello, Adá \"L\"!")])
         let error = try #require(throws: ComponentError.self) { try Self.greet(library, nil) }
         #expect(error.message == "Greet: input 'name' has no value")
-
-        // A new version loads beside the old one, as the store's hot-load does (new path, never dlclose): two
-        // copies of one Swift module in the process, each answering with its own code, the old one still working.
-        let installed = output.appendingPathComponent("installed")
-        let first = installed.appendingPathComponent("0.1.0/libmy-swift-greeter.so")
-        let second = installed.appendingPathComponent("0.2.0/libmy-swift-greeter.so")
-        for file in [first, second] {
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        }
-        try FileManager.default.copyItem(atPath: library, toPath: first.path)
-        let oldBundle = try BundleLoader().load(file: first.path)
-        let source = try #require(
-            FileManager.default.enumerator(atPath: folder.appendingPathComponent("Sources").path)?.compactMap { $0 as? String }.first { $0.hasSuffix(".swift") })
-        let sourceFile = folder.appendingPathComponent("Sources/\(source)")
-        let code = try String(contentsOf: sourceFile, encoding: .utf8)
-        try #require(code.contains("Hello, ") && code.contains("\"0.1.0\""))
-        try code.replacingOccurrences(of: "Hello, ", with: "Howdy, ").replacingOccurrences(of: "\"0.1.0\"", with: "\"0.2.0\"")
-            .write(to: sourceFile, atomically: true, encoding: .utf8)
-        // The loaded file moves aside (its mapped inode stays intact) so the linker writes a new one.
-        try FileManager.default.moveItem(atPath: library, toPath: library + ".loaded")
-        let rebuild = try BuiltProducts.tool("swift", ["build", "-c", "release"], in: folder, environment: ["TMPDIR": output.path])
-        try #require(rebuild.status == 0, "\(rebuild.output)")
-        try FileManager.default.copyItem(atPath: library, toPath: second.path)
-        let newBundle = try BundleLoader().load(file: second.path)
-        #expect(oldBundle.descriptor.version == "0.1.0")
-        #expect(newBundle.descriptor.version == "0.2.0")
-        #expect(try Self.greet(second.path, .string("Ada")) == [.string("Howdy, Ada!")])
-        #expect(try Self.greet(first.path, .string("Ada")) == [.string("Hello, Ada!")])
-        #expect(try Self.greet(second.path, .string("Grace")) == [.string("Howdy, Grace!")])
     }
 
     /// The scaffold's README and source say `langbuilder bundle inspect libNAME.so`, a path without a slash.
@@ -145,14 +116,14 @@ import Testing
     /// Builds the Swift scaffold with `swift build -c release` (about 20 s with a warm package cache), then a second
     /// version of it that loads beside the first (about 10 s more).
     @Test(.timeLimit(.minutes(5)))
-    func swiftScaffoldBuildsAndGreets() throws {
+    func swiftScaffoldBuildsAndGreets() async throws {
         let output = try BundleFixtures.temporaryDirectory("scaffold-swift")
         defer { try? FileManager.default.removeItem(at: output) }
         let created = try BuiltProducts.langbuilder(["bundle", "new", "my-swift-greeter", "--lang", "swift", "--output", output.path])
         try #require(created.status == 0, "\(created.output)")
         let folder = output.appendingPathComponent("my-swift-greeter")
         // SwiftPM's lock files go to TMPDIR: keep them in the folder that the test removes.
-        let build = try BuiltProducts.tool("swift", ["build", "-c", "release"], in: folder, environment: ["TMPDIR": output.path])
+        let build = try await BundleFixtures.offThePool { try BuiltProducts.tool("swift", ["build", "-c", "release"], in: folder, environment: ["TMPDIR": output.path]) }
         try #require(build.status == 0, "\(build.output)")
         let library = folder.appendingPathComponent(".build/release/libmy-swift-greeter.so").path
         #expect(try BuiltProducts.exportedSymbols(library) == ["lb_bundle_entry"])
@@ -167,5 +138,34 @@ import Testing
         #expect(try Self.greet(library, .json(type: "Message", text: #"{"text":"Grace"}"#)) == [.string("Hello, Grace!")])
         let error = try #require(throws: ComponentError.self) { try Self.greet(library, nil) }
         #expect(error.message == "Greet: input 'name' has no value")
+
+        // A new version loads beside the old one, as the store's hot-load does (new path, never dlclose): two
+        // copies of one Swift module in the process, each answering with its own code, the old one still working.
+        let installed = output.appendingPathComponent("installed")
+        let first = installed.appendingPathComponent("0.1.0/libmy-swift-greeter.so")
+        let second = installed.appendingPathComponent("0.2.0/libmy-swift-greeter.so")
+        for file in [first, second] {
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        }
+        try FileManager.default.copyItem(atPath: library, toPath: first.path)
+        let oldBundle = try BundleLoader().load(file: first.path)
+        let source = try #require(
+            FileManager.default.enumerator(atPath: folder.appendingPathComponent("Sources").path)?.compactMap { $0 as? String }.first { $0.hasSuffix(".swift") })
+        let sourceFile = folder.appendingPathComponent("Sources/\(source)")
+        let code = try String(contentsOf: sourceFile, encoding: .utf8)
+        try #require(code.contains("Hello, ") && code.contains("\"0.1.0\""))
+        try code.replacingOccurrences(of: "Hello, ", with: "Howdy, ").replacingOccurrences(of: "\"0.1.0\"", with: "\"0.2.0\"")
+            .write(to: sourceFile, atomically: true, encoding: .utf8)
+        // The loaded file moves aside (its mapped inode stays intact) so the linker writes a new one.
+        try FileManager.default.moveItem(atPath: library, toPath: library + ".loaded")
+        let rebuild = try await BundleFixtures.offThePool { try BuiltProducts.tool("swift", ["build", "-c", "release"], in: folder, environment: ["TMPDIR": output.path]) }
+        try #require(rebuild.status == 0, "\(rebuild.output)")
+        try FileManager.default.copyItem(atPath: library, toPath: second.path)
+        let newBundle = try BundleLoader().load(file: second.path)
+        #expect(oldBundle.descriptor.version == "0.1.0")
+        #expect(newBundle.descriptor.version == "0.2.0")
+        #expect(try Self.greet(second.path, .string("Ada")) == [.string("Howdy, Ada!")])
+        #expect(try Self.greet(first.path, .string("Ada")) == [.string("Hello, Ada!")])
+        #expect(try Self.greet(second.path, .string("Grace")) == [.string("Howdy, Grace!")])
     }
 }

@@ -38,12 +38,14 @@ import Glibc
         func waitUntilHealthy() async throws {
             port = try await ServeCommandTests.listeningPort(log: log, process: process)
             let deadline = Date().addingTimeInterval(60)
-            while Date() < deadline {
+            while true {
+                // Tried once more after the deadline: a busy test machine may wake this task only after it.
+                let late = Date() >= deadline
                 guard process.isRunning else { throw BundleFixtures.FixtureError("the server exited:\n\(output)") }
                 if (try? await ServeCommandTests.curl(["\(base)/health"]))?.status == 200 { return }
+                if late { throw BundleFixtures.FixtureError("the server did not become healthy:\n\(output)") }
                 try await Task.sleep(for: .milliseconds(50))
             }
-            throw BundleFixtures.FixtureError("the server did not become healthy:\n\(output)")
         }
 
         /// Sends SIGTERM and waits for the exit status.
@@ -62,9 +64,7 @@ import Glibc
     /// `curl ARGUMENTS` on a thread of its own (it blocks; Swift's cooperative pool is as wide as the cores and
     /// shared with the other tests), answering the HTTP status (from `-w`) and the body.
     static func curl(_ arguments: [String]) async throws -> (status: Int, body: String) {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try blockingCurl(arguments) }) }
-        }
+        try await BundleFixtures.offThePool { try blockingCurl(arguments) }
     }
 
     static func blockingCurl(_ arguments: [String]) throws -> (status: Int, body: String) {
@@ -80,15 +80,17 @@ import Glibc
     /// other test: curl's own connections take ephemeral ports from the same range.)
     static func listeningPort(log: URL, process: Process, timeout: TimeInterval = 60) async throws -> Int {
         let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+        while true {
+            // Read once more after the deadline: a busy test machine may wake this task only after it.
+            let late = Date() >= deadline
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             for line in text.split(separator: "\n") where line.contains("listening on ") || line.contains(" on http://") {
                 if let match = line.firstMatch(of: /:(\d+)\s*$/), let port = Int(match.1) { return port }
             }
             guard process.isRunning else { throw BundleFixtures.FixtureError("the process exited before listening:\n\(text)") }
+            if late { throw BundleFixtures.FixtureError("the process did not say where it listens within \(Int(timeout)) s:\n\(text)") }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw BundleFixtures.FixtureError("the process did not say where it listens within \(Int(timeout)) s:\n\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
     }
 
     static func json(_ text: String) throws -> [String: Any] {

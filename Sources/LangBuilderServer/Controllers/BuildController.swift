@@ -85,7 +85,7 @@ struct BuildController {
         let payload = try BuildRequest(body: try await request.optionalJSONObject(context: context))
 
         guard let record = try await storage.flow(id: flowID), RunPreparation.mayRun(record, user) else {
-            throw APIError(.notFound, "Flow with id \(flowID.lowercased) not found")
+            throw APIError(.notFound, "Flow with id \(flowID.lowercasedString) not found")
         }
         var flow = try preparation.flow(record, data: payload.data)
         // As Langflow, a stop component wins over a start component.
@@ -97,7 +97,7 @@ struct BuildController {
             flow = flow.subflow(startingAt: start)
         }
 
-        let sessionID = payload.session ?? flowID.lowercased
+        let sessionID = payload.session ?? flowID.lowercasedString
         let job: UUID
         do {
             let plan = try preparation.plan(flow, inputValue: payload.inputValue, inputType: payload.inputType)
@@ -125,7 +125,7 @@ struct BuildController {
         let job = try await visibleJob(context)
         let delivery = try Delivery.from(request, default: .streaming)
         guard delivery == .polling else { return stream(job, requestBody: request.body) }
-        guard let batch = await builds.take(job) else { throw Self.jobNotFound(job.lowercased) }
+        guard let batch = await builds.take(job) else { throw Self.jobNotFound(job.lowercasedString) }
         return Response(
             status: .ok, headers: [.contentType: "application/x-ndjson"], body: .init(byteBuffer: ByteBuffer(string: batch.lines.joined())))
     }

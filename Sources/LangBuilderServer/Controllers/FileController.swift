@@ -37,7 +37,7 @@ struct FileController {
         do {
             let name = "\(Self.uploadStamp())_\(try FileStore.checkedName(received.filename))"
             try store.commit(received.location, to: try store.location(of: flow.id, name: name))
-            return Response.json(["flowId": .id(flow.id), "file_path": .string("\(flow.id.lowercased)/\(name)")], status: .created)
+            return Response.json(["flowId": .id(flow.id), "file_path": .string("\(flow.id.lowercasedString)/\(name)")], status: .created)
         } catch {
             try? FileManager.default.removeItem(at: received.location)
             throw error

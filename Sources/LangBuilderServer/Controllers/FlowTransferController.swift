@@ -58,7 +58,7 @@ struct FlowTransferController {
         }
         guard let first = flows.first else { throw APIError(.notFound, "No flows found.") }
         if flows.count == 1 {
-            let filename = FlowFile.safeFileName(first.name, fallback: first.id.lowercased) + ".json"
+            let filename = FlowFile.safeFileName(first.name, fallback: first.id.lowercasedString) + ".json"
             return Response(
                 status: .ok,
                 headers: [.contentType: "application/json", .contentDisposition: attachmentDisposition(filename: filename)],

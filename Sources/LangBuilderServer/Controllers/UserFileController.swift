@@ -42,7 +42,7 @@ struct UserFileController {
             root = names.claim(root)
             fileExtension = Self.safeExtension(fileExtension)
             let id = UUID()
-            let diskName = id.lowercased + (fileExtension.isEmpty ? "" : "." + fileExtension)
+            let diskName = id.lowercasedString + (fileExtension.isEmpty ? "" : "." + fileExtension)
             let destination = try store.location(of: user.id, name: diskName)
             try store.commit(received.location, to: destination)
             committed = destination
@@ -123,7 +123,7 @@ struct UserFileController {
                 throw APIError(.notFound, "File \(record.name) not found")
             }
             var name = Self.downloadName(record)
-            if used.contains(name) { name = record.id.lowercased + "_" + name }
+            if used.contains(name) { name = record.id.lowercasedString + "_" + name }
             used.insert(name)
             entries.append((name, data))
         }
@@ -172,7 +172,7 @@ struct UserFileController {
             do {
                 try FileManager.default.removeItem(at: location)
             } catch {
-                context.logger.warning("could not remove the file of \(record.id.lowercased): \(error)")
+                context.logger.warning("could not remove the file of \(record.id.lowercasedString): \(error)")
             }
         }
     }

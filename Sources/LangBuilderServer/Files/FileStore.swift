@@ -1,6 +1,7 @@
 public import Foundation
 import HTTPTypes
 import Hummingbird
+import LangBuilderCore
 public import LangBuilderStorage
 
 #if canImport(Glibc)
@@ -46,7 +47,7 @@ struct FileStore: Sendable {
 
     /// The folder of one owner.
     func directory(of owner: UUID) -> URL {
-        root.appendingPathComponent(owner.lowercased, isDirectory: true)
+        root.appendingPathComponent(owner.lowercasedString, isDirectory: true)
     }
 
     /// Where the file `name` of `owner` lives; `name` must have passed ``checkedName(_:)``.
@@ -67,14 +68,14 @@ struct FileStore: Sendable {
 
     /// The ``FileRecord/path`` of a file of `owner`.
     static func recordPath(owner: UUID, name: String) -> String {
-        "\(folder)/\(owner.lowercased)/\(name)"
+        "\(folder)/\(owner.lowercasedString)/\(name)"
     }
 
     /// A fresh temporary file location for an upload, in the same file system as its destination.
     func temporaryLocation() throws -> URL {
         let incoming = root.appendingPathComponent(".incoming", isDirectory: true)
         try FileManager.default.createDirectory(at: incoming, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        return incoming.appendingPathComponent(UUID().lowercased + ".part", isDirectory: false)
+        return incoming.appendingPathComponent(UUID().lowercasedString + ".part", isDirectory: false)
     }
 
     /// Moves a complete upload to `destination` in one step (replacing a file of that name).

@@ -57,7 +57,7 @@ public struct ExampleFlows: Sendable {
         for name in names {
             let flow = try Self.example(from: try Data(contentsOf: directory.appendingPathComponent(name)), file: name)
             if let other = flows.first(where: { $0.id == flow.id }) {
-                throw LoadError(description: "\(name): the id \(flow.id.lowercased) is also the id of the example \"\(other.name)\"")
+                throw LoadError(description: "\(name): the id \(flow.id.lowercasedString) is also the id of the example \"\(other.name)\"")
             }
             flows.append(flow)
         }

@@ -109,7 +109,7 @@ enum FlowFile {
     static func archiveEntries(_ flows: [FlowRecord]) -> [(name: String, data: Data)] {
         var used: Set<String> = []
         return flows.map { flow in
-            let base = safeFileName(flow.name, fallback: flow.id.lowercased)
+            let base = safeFileName(flow.name, fallback: flow.id.lowercasedString)
             var name = base + ".json"
             var number = 1
             while used.contains(name.lowercased()) {

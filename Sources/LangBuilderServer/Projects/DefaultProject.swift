@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HTTPTypes
+import LangBuilderCore
 import LangBuilderStorage
 
 /// Every user's default project, Langflow's "Starter Project": where flows go when they are created or
@@ -15,7 +16,7 @@ enum DefaultProject {
 
     /// The default project's id for a user: a name-based UUID (SHA-256 of a fixed prefix and the user id).
     static func id(for userID: UUID) -> UUID {
-        var bytes = Array(SHA256.hash(data: Data(("langbuilder.default-project." + userID.lowercased).utf8)).prefix(16))
+        var bytes = Array(SHA256.hash(data: Data(("langbuilder.default-project." + userID.lowercasedString).utf8)).prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x50
         bytes[8] = (bytes[8] & 0x3F) | 0x80
         return UUID(uuid: (

@@ -28,14 +28,14 @@ struct RunPreparation: Sendable {
                 flow = try Flow(json: data)
             } else {
                 guard let stored = record.data else {
-                    throw APIError(.unprocessableContent, "Flow \(record.id.lowercased) has no data to run")
+                    throw APIError(.unprocessableContent, "Flow \(record.id.lowercasedString) has no data to run")
                 }
                 flow = try Flow(parsing: Data(stored.utf8))
             }
         } catch let error as FlowError {
             throw APIError(.unprocessableContent, "The flow cannot be read: \(error)")
         }
-        flow.id = record.id.lowercased
+        flow.id = record.id.lowercasedString
         if data == nil { parsedFlows.keep(flow, of: record) }
         return flow
     }
@@ -65,7 +65,7 @@ struct RunPreparation: Sendable {
             lookup = { lazy.value(named: $0) }
         }
         return RunOptions(
-            flowID: flowID.lowercased, sessionID: sessionID, userID: user.id.lowercased, inputValue: inputValue,
+            flowID: flowID.lowercasedString, sessionID: sessionID, userID: user.id.lowercasedString, inputValue: inputValue,
             variables: lookup, logger: logger,
             services: HostServices(
                 http: HostServices.current.http, messages: StoredMessageHistory(storage: storage),
