@@ -12,8 +12,9 @@ public final class OpenAIStub: Sendable {
         case toolCall(name: String, arguments: String)
         /// A streamed completion: one `data:` event per piece, then `[DONE]`.
         case stream([String])
-        /// A streamed completion asking for a tool call, its arguments split over two events.
-        case streamedToolCall(name: String, arguments: String)
+        /// A streamed completion asking for a tool call, its arguments split over two events; `done: false`
+        /// ends the stream without `data: [DONE]`, as some servers do.
+        case streamedToolCall(name: String, arguments: String, done: Bool = true)
         /// An error answer: status, body, headers.
         case failure(Int, String, [(String, String)])
     }
@@ -80,13 +81,13 @@ public final class OpenAIStub: Sendable {
             }
             _ = responder.sendChunk("data: \(Self.chunk(model, delta: [:], finish: "stop"))\n\ndata: [DONE]\n\n")
             responder.endChunks()
-        case .streamedToolCall(let name, let arguments):
+        case .streamedToolCall(let name, let arguments, let done):
             guard responder.beginChunks(headers: [("Content-Type", "text/event-stream")]) else { return }
             let half = arguments.index(arguments.startIndex, offsetBy: arguments.count / 2)
             let first: JSONValue = ["index": 0, "id": "call_s", "type": "function", "function": ["name": .string(name), "arguments": .string(String(arguments[..<half]))]]
             let second: JSONValue = ["index": 0, "function": ["arguments": .string(String(arguments[half...]))]]
             _ = responder.sendChunk("data: \(Self.chunk(model, delta: ["tool_calls": [first]]))\n\n")
-            _ = responder.sendChunk("data: \(Self.chunk(model, delta: ["tool_calls": [second]], finish: "tool_calls"))\n\ndata: [DONE]\n\n")
+            _ = responder.sendChunk("data: \(Self.chunk(model, delta: ["tool_calls": [second]], finish: "tool_calls"))\n\n" + (done ? "data: [DONE]\n\n" : ""))
             responder.endChunks()
         case .failure(let status, let text, let headers):
             responder.respond(status: status, headers: [("Content-Type", "application/json")] + headers, text: text)

@@ -217,6 +217,15 @@ import Testing
         #expect(toolAnswer["content"] == #"{"result":"42"}"#)
     }
 
+    @Test func aToolCallStreamedWithoutDoneIsStillMade() async throws {
+        let stub = try OpenAIStub([.streamedToolCall(name: "evaluate_expression", arguments: #"{"expression": "6*7"}"#, done: false), .answer("42.")])
+        let flow = Self.agentFlow(["model_name": "gpt-test", "openai_api_base": .string(stub.baseURL), "api_key": .string(Self.key)])
+        let (_, result) = try await Self.run(flow, input: "What is 6 times 7?")
+        #expect(try Self.answer(result) == "42.")
+        #expect(stub.requests.count == 2)
+        #expect(stub.requests.last?.messages.last?["content"] == #"{"result":"42"}"#)
+    }
+
     @Test func aFailingToolCallIsAnsweredToTheModel() async throws {
         let stub = try OpenAIStub([
             .toolCall(name: "evaluate_expression", arguments: #"{"expression": "2 +* 2"}"#), .toolCall(name: "no_such_tool", arguments: "{}"),
