@@ -141,18 +141,7 @@ public enum ArtifactArchive {
                             .archiveTooLarge, subject: "\(subject): entry \"\(entry.path)\"", detail: "it expands beyond the limit of \(limits.maxEntryBytes) bytes")
                         throw CancellationError()
                     }
-                    let ok = chunk.withUnsafeBytes { buffer -> Bool in
-                        var offset = 0
-                        while offset < buffer.count {
-                            let count = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                            if count < 0 {
-                                if errno == EINTR { continue }
-                                return false
-                            }
-                            offset += count
-                        }
-                        return true
-                    }
+                    let ok = chunk.withUnsafeBytes { FileSystem.writeAll($0, to: descriptor) }
                     if !ok {
                         failure = ComponentStoreError(.io, subject: path, detail: "cannot write (\(FileSystem.errorText()))")
                         throw CancellationError()

@@ -24,18 +24,7 @@ enum FileSystem {
         let descriptor = open(path, flags, mode)
         guard descriptor >= 0 else { throw ComponentStoreError(.io, subject: path, detail: "cannot create (\(errorText()))") }
         defer { close(descriptor) }
-        let written = data.withUnsafeBytes { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let count = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += count
-            }
-            return true
-        }
+        let written = data.withUnsafeBytes { writeAll($0, to: descriptor) }
         guard written else { throw ComponentStoreError(.io, subject: path, detail: "cannot write (\(errorText()))") }
         guard fsync(descriptor) == 0 else { throw ComponentStoreError(.io, subject: path, detail: "fsync failed (\(errorText()))") }
     }
@@ -101,5 +90,20 @@ enum FileSystem {
 
     static func size(of path: String) -> Int? {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue
+    }
+
+    /// Writes every byte of `buffer` to `descriptor`, retrying short and interrupted writes; false on an error
+    /// (`errno` says which).
+    static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) -> Bool {
+        var offset = 0
+        while offset < buffer.count {
+            let count = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if count < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            offset += count
+        }
+        return true
     }
 }
