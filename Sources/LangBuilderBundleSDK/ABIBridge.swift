@@ -129,6 +129,7 @@ enum ABIBridge {
             | (definition.acceptsExtraInputs ? UInt32(LB_COMPONENT_EXTRA_INPUTS) : 0)
             | (definition.isLegacy ? UInt32(LB_COMPONENT_LEGACY) : 0)
             | (definition.isBeta ? UInt32(LB_COMPONENT_BETA) : 0)
+            | (definition.isNonBlocking ? UInt32(LB_COMPONENT_NONBLOCKING) : 0)
         component.type_name = persistent(definition.typeName)
         component.display_name = persistent(definition.displayName)
         component.description = persistent(definition.description)

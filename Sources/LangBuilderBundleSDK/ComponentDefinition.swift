@@ -30,6 +30,10 @@ public struct ComponentDefinition: Sendable {
     public var isLegacy = false
     /// Shown as beta in editors.
     public var isBeta = false
+    /// Never blocks (ABI 1.4 `LB_COMPONENT_NONBLOCKING`): it only computes, with no I/O, sleeping or waiting, and
+    /// calls no blocking host service (HTTP, chat history, `run_flow`, variables by name). A run made only of
+    /// such components runs on the thread that asked for it, without a hand-off to a worker thread.
+    public var isNonBlocking = false
     let makeInstance: @Sendable (Inputs, Context) throws -> any ComponentBehavior
 
     /// A stateless component: `run` is called for every run of every instance.
@@ -80,6 +84,15 @@ public struct ComponentDefinition: Sendable {
         self.outputs = outputs
         self.isThreadSafe = threadSafe
         self.makeInstance = makeInstance
+    }
+}
+
+extension ComponentDefinition {
+    /// The same component, declared non-blocking (``isNonBlocking``).
+    public func nonBlocking() -> ComponentDefinition {
+        var copy = self
+        copy.isNonBlocking = true
+        return copy
     }
 }
 

@@ -7,8 +7,8 @@ import Testing
 @Suite struct ABILayoutTests {
     @Test func versionMacros() {
         #expect(LB_ABI_MAJOR == 1)
-        #expect(LB_ABI_MINOR == 3)
-        #expect(UInt32(LB_ABI_MAJOR) << 16 | UInt32(LB_ABI_MINOR) == 0x0001_0003)
+        #expect(LB_ABI_MINOR == 4)
+        #expect(UInt32(LB_ABI_MAJOR) << 16 | UInt32(LB_ABI_MINOR) == 0x0001_0004)
         #expect(LB_ENTRY_SYMBOL == "lb_bundle_entry")
         #expect(LB_BYTE_ORDER_MARK == 0x0102_0304)
     }

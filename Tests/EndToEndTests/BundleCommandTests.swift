@@ -15,7 +15,7 @@ import Testing
         #expect(loaded.map { $0["id"]?.stringValue } == BuiltProducts.bundles.map(\.id))
         #expect(loaded.map { $0["language"]?.stringValue } == BuiltProducts.bundles.map(\.language))
         #expect(loaded.map { $0["version"]?.stringValue } == BuiltProducts.bundles.map { _ in "1.0.0" })
-        #expect(loaded.map { $0["abi_version"]?.stringValue } == BuiltProducts.bundles.map { _ in "1.3" })
+        #expect(loaded.map { $0["abi_version"]?.stringValue } == BuiltProducts.bundles.map { _ in "1.4" })
         #expect(loaded.map { $0["file"]?.stringValue } == BuiltProducts.bundles.map { BuiltProducts.path($0.file) })
         #expect(loaded.map { $0["components"]?.arrayValue?.compactMap(\.stringValue) } == BuiltProducts.bundles.map(\.components))
     }
@@ -54,12 +54,14 @@ import Testing
         #expect(text.output.contains(#"in  replacement: str <- str|Message|Text default """#), "\(text.output)")
         #expect(text.output.contains("out characters: int"))
         let cmath = try BuiltProducts.langbuilder(["bundle", "inspect", BuiltProducts.path("libstd-cmath.so")])
-        #expect(cmath.output.contains(#"- Power "Power" [math] C function d(dd) thread-safe"#), "\(cmath.output)")
+        #expect(cmath.output.contains(#"- Power "Power" [math] C function d(dd) thread-safe non-blocking"#), "\(cmath.output)")
         let math = try BuiltProducts.langbuilder(["bundle", "inspect", BuiltProducts.path("libstd-math.so")])
         #expect(math.output.contains("built with:  swift (Swift "), "\(math.output)")
         let processing = try BuiltProducts.langbuilder(["bundle", "inspect", BuiltProducts.path("liblangflow-processing.so")])
-        #expect(processing.output.contains("  - Prompt Template \"Prompt Template\" [models_and_agents] thread-safe\n"), "\(processing.output)")
+        #expect(processing.output.contains("  - Prompt Template \"Prompt Template\" [models_and_agents] thread-safe non-blocking\n"), "\(processing.output)")
         #expect(processing.output.contains("      also named: Prompt\n"))
+        let logic = try BuiltProducts.langbuilder(["bundle", "inspect", BuiltProducts.path("liblangflow-logic.so")])
+        #expect(logic.output.contains("  - RunFlow \"Run Flow\" [logic] thread-safe\n"), "\(logic.output)")  // it waits for the flow it runs
     }
 
     @Test func inspectJSONIsTheManifestBody() throws {
@@ -153,7 +155,7 @@ import Testing
         let result = try BuiltProducts.langbuilder(["bundle", "validate", folder.path])
         #expect(result.status == 1, "\(result.output)")
         let future = folder.appendingPathComponent("libfuture.so").path
-        #expect(result.output.contains("invalid: \(future): lb_bundle_entry: descriptor.abi_version: expected major 1 (host ABI 1.3), found 2.0"), "\(result.output)")
+        #expect(result.output.contains("invalid: \(future): lb_bundle_entry: descriptor.abi_version: expected major 1 (host ABI 1.4), found 2.0"), "\(result.output)")
         #expect(result.output.contains("ok: \(folder.path)/libstd-text.so: dev.langbuilder.std-text 1.0.0, 7 components"), "\(result.output)")
     }
 }

@@ -37,7 +37,7 @@ import Testing
         let bundle = try #require(json["bundle"])
         #expect(bundle["id"] == "dev.langbuilder.std-text")
         #expect(bundle["version"] == "1.0.0")
-        #expect(bundle["abi_version"] == "1.3")
+        #expect(bundle["abi_version"] == "1.4")
         #expect(bundle["fingerprint"]?["language"] == "c")
         #expect(bundle["components"]?.arrayValue?.map { $0["type_name"]?.stringValue } == BuiltProducts.components(of: "dev.langbuilder.std-text"))
 

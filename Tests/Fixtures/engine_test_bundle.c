@@ -2,10 +2,13 @@
  * engine_test_bundle.c: components for testing and benchmarking the flow engine, compiled by the tests
  * (LangBuilderTesting.BundleFixtures.engineTestBundle). Stand-ins for the Langflow set: ChatInput and
  * ChatOutput pass messages, Sleep waits (polling cancellation), Fail fails, IfElse routes, Loop iterates.
+ * ThreadTag (non-blocking, ABI 1.4) and BlockingThreadTag answer the thread they ran on; NonBlockingFetch is
+ * declared non-blocking but calls http_request, which the host must refuse.
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime and nanosleep under -std=c11 */
 #include "langbuilder_bundle.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -151,6 +154,29 @@ static int32_t collect_run(void *self, lb_context *ctx, const lb_value *in, size
     return LB_OK;
 }
 
+/* ThreadTag, BlockingThreadTag: the thread that ran the call, as an integer. */
+static int32_t thread_tag_run(void *self, lb_context *ctx, const lb_value *in, size_t n_in, lb_value *out, size_t n_out)
+{
+    (void)self; (void)ctx; (void)in; (void)n_in; (void)n_out;
+    lb_set_int(&out[0], (int64_t)(uintptr_t)pthread_self());
+    return LB_OK;
+}
+
+/* NonBlockingFetch: declared non-blocking, yet asks the host for an HTTP request (the host refuses). */
+static int32_t non_blocking_fetch_run(void *self, lb_context *ctx, const lb_value *in, size_t n_in, lb_value *out, size_t n_out)
+{
+    (void)self; (void)in; (void)n_in; (void)n_out;
+    lb_http_request request = {0};
+    request.struct_size = sizeof request;
+    request.url = "http://127.0.0.1:9/";
+    lb_http_response response = {0};
+    response.struct_size = sizeof response;
+    int32_t status = lb_host->http_request(ctx, &request, &response);
+    if (status != LB_OK) return status; /* the host has set the error */
+    lb_set_int(&out[0], response.status);
+    return LB_OK;
+}
+
 /* Join: first + " " + second. */
 static int32_t join_run(void *self, lb_context *ctx, const lb_value *in, size_t n_in, lb_value *out, size_t n_out)
 {
@@ -207,9 +233,12 @@ static lb_output_port loop_outputs[] = {
     {sizeof(lb_output_port), 0, "done", "Done", LB_NAMES("DataFrame")},
 };
 
-#define COMPONENT(name, category, inputs, n_in, outputs, n_out, run)                                          \
-    {sizeof(lb_component), LB_COMPONENT_THREADSAFE, name, name, "Engine test component.", category, NULL,    \
+#define COMPONENT_FLAGS(name, flags, category, inputs, n_in, outputs, n_out, run)                           \
+    {sizeof(lb_component), flags, name, name, "Engine test component.", category, NULL,                      \
      inputs, n_in, sizeof(lb_input_port), outputs, n_out, sizeof(lb_output_port), NULL, run, NULL, NULL, NULL}
+#define COMPONENT(name, category, inputs, n_in, outputs, n_out, run)                                          \
+    COMPONENT_FLAGS(name, LB_COMPONENT_THREADSAFE, category, inputs, n_in, outputs, n_out, run)
+#define NONBLOCKING (LB_COMPONENT_THREADSAFE | LB_COMPONENT_NONBLOCKING)
 
 static const lb_component components[] = {
     COMPONENT("ChatInput", "input_output", chat_input_inputs, 2, message_output, 1, chat_input_run),
@@ -222,6 +251,9 @@ static const lb_component components[] = {
     COMPONENT("Loop", "flow_controls", loop_inputs, 1, loop_outputs, 2, loop_run),
     COMPONENT("Join", "processing", join_inputs, 2, message_output, 1, join_run),
     COMPONENT("Collect", "processing", collect_inputs, 1, count_output, 1, collect_run),
+    COMPONENT_FLAGS("ThreadTag", NONBLOCKING, "testing", any_input, 1, count_output, 1, thread_tag_run),
+    COMPONENT("BlockingThreadTag", "testing", any_input, 1, count_output, 1, thread_tag_run),
+    COMPONENT_FLAGS("NonBlockingFetch", NONBLOCKING, "testing", any_input, 1, count_output, 1, non_blocking_fetch_run),
 };
 static const lb_fingerprint fingerprint = LB_FINGERPRINT_INIT;
 static const lb_bundle_descriptor descriptor = {

@@ -83,7 +83,7 @@ import Testing
         let host = TestHost()
         let descriptor = try Self.export(Self.sampleBundle(), host: host).descriptor.pointee
         #expect(descriptor.abi_version == TestHost.abiVersion)
-        #expect(descriptor.abi_version == 0x0001_0003)
+        #expect(descriptor.abi_version == 0x0001_0004)
         #expect(String(cString: descriptor.id) == "com.example.sample")
         #expect(String(cString: descriptor.version) == "2.3.4")
         #expect(String(cString: descriptor.display_name) == "Sample")

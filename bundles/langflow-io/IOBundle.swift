@@ -14,7 +14,8 @@ let ioBundle = BundleDefinition(
     displayName: "Langflow Inputs and Outputs",
     description: "Langflow's input and output components: Chat Input, Chat Output, Text Input, Text Output and Webhook.",
     license: "Apache-2.0",
-    components: [chatInput, chatOutput, textInput, textOutput, webhook]
+    // They only compute: runs made of them go on the caller's thread (ABI 1.4).
+    components: [chatInput, chatOutput, textInput, textOutput, webhook].map { $0.nonBlocking() }
 )
 
 @_cdecl("lb_bundle_entry")

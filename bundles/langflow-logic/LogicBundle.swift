@@ -8,7 +8,8 @@ let logicBundle = BundleDefinition(
     displayName: "Langflow Flow Controls",
     description: "Langflow's flow control components: If-Else (ConditionalRouter), Loop, Pass and Run Flow.",
     license: "Apache-2.0",
-    components: [conditionalRouter, loop, pass, runFlow]
+    // Run Flow waits for the flow it runs; a Loop never runs on the caller's thread anyway.
+    components: [conditionalRouter.nonBlocking(), loop, pass.nonBlocking(), runFlow]
 )
 
 @_cdecl("lb_bundle_entry")

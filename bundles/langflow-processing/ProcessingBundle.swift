@@ -22,7 +22,7 @@ let processingBundle = BundleDefinition(
         extractKey,
         typeConverter,
         dataToDataFrame,
-    ]
+    ].map { $0.nonBlocking() }  // they only compute (ABI 1.4)
 )
 
 @_cdecl("lb_bundle_entry")

@@ -8,7 +8,8 @@ let utilitiesBundle = BundleDefinition(
     displayName: "Langflow Utilities",
     description: "Langflow's utility components: Calculator, Current Date, ID Generator and Message History.",
     license: "Apache-2.0",
-    components: [calculator, currentDate, idGenerator, memory]
+    // Message History reads the storage: it blocks.
+    components: [calculator.nonBlocking(), currentDate.nonBlocking(), idGenerator.nonBlocking(), memory]
 )
 
 @_cdecl("lb_bundle_entry")

@@ -163,7 +163,9 @@ static char *cmath_repeat_text(const char *text, int64_t times)
 
 #define CMATH_FUNCTION(type, display, about, group, sig, names, result, fn, icon_name)                          \
     {                                                                                                          \
-        .struct_size = (uint32_t)sizeof(lb_function), .flags = LB_COMPONENT_THREADSAFE, .type_name = (type),   \
+        .struct_size = (uint32_t)sizeof(lb_function),                                                          \
+        .flags = LB_COMPONENT_THREADSAFE | LB_COMPONENT_NONBLOCKING, /* pure math (ABI 1.4) */                 \
+        .type_name = (type),                                                                                   \
         .display_name = (display), .description = (about), .category = (group), .signature = (sig),            \
         .parameter_names = (names), .result_name = (result), .function = (void (*)(void))(fn),                 \
         .icon = (icon_name)                                                                                    \

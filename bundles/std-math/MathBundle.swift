@@ -19,7 +19,7 @@ let mathBundle = BundleDefinition(
         roundNumber,
         statistics,
         runningTotal,
-    ]
+    ].map { $0.nonBlocking() }  // they only compute (ABI 1.4)
 )
 
 @_cdecl("lb_bundle_entry")

@@ -516,7 +516,9 @@ static int32_t text_word_count_run(void *self, lb_context *ctx, const lb_value *
 
 #define TEXT_COMPONENT(type, display, about, icon_name, input_array, output_array, run_fn)                     \
     {                                                                                                          \
-        .struct_size = (uint32_t)sizeof(lb_component), .flags = LB_COMPONENT_THREADSAFE, .type_name = (type),  \
+        .struct_size = (uint32_t)sizeof(lb_component),                                                         \
+        .flags = LB_COMPONENT_THREADSAFE | LB_COMPONENT_NONBLOCKING, /* pure text work (ABI 1.4) */            \
+        .type_name = (type),                                                                                   \
         .display_name = (display), .description = (about), .category = "processing", .icon = (icon_name),     \
         .inputs = (input_array), .input_count = TEXT_COUNT(input_array),                                       \
         .input_stride = (uint32_t)sizeof(lb_input_port), .outputs = (output_array),                            \

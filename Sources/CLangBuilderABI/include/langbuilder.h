@@ -40,9 +40,9 @@ extern "C" {
 #define LB_ABI_MAJOR 1
 /**
  * Minor version: grows with every append-only addition. Since ABI 1.0 (1.1: lb_component.aliases; 1.2: the host
- * service table; 1.3: lb_host_api.run_flow).
+ * service table; 1.3: lb_host_api.run_flow; 1.4: LB_COMPONENT_NONBLOCKING).
  */
-#define LB_ABI_MINOR 3
+#define LB_ABI_MINOR 4
 /** Packs a version as the host and descriptors carry it. Since ABI 1.0. */
 #define LB_ABI_MAKE_VERSION(major, minor) ((uint32_t)(((uint32_t)(major) << 16) | ((uint32_t)(minor) & 0xFFFFu)))
 /** The version this header describes. Since ABI 1.0. */
@@ -424,6 +424,16 @@ typedef struct lb_output_port {
  * flow's order, in both `config` and `inputs`; lb_host_api.get_input_name names them. Since ABI 1.0.
  */
 #define LB_COMPONENT_EXTRA_INPUTS (1u << 3)
+/**
+ * The component never blocks: create, run and destroy only compute and return promptly (no I/O, no sleeping,
+ * no waiting on locks that others hold long, no blocking lb_host_api service). The host may then call it on
+ * the thread that asked for the run instead of handing it to a worker thread: a run whose every component
+ * is non-blocking (and that has no loop) runs on the caller's thread, which saves two thread hand-offs per
+ * run. In such a call the blocking host services (http_request, get_messages, add_message, run_flow,
+ * get_variable) fail with LB_UNSUPPORTED and an error that names the component. Hosts before 1.4, and
+ * bundles that declare an ABI before 1.4, ignore the flag. Since ABI 1.4.
+ */
+#define LB_COMPONENT_NONBLOCKING (1u << 4)
 
 struct lb_component;
 

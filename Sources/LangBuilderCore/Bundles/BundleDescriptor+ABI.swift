@@ -69,6 +69,8 @@ struct DescriptorReader {
         let license = try optionalString(descriptor.value.license, "descriptor.license")
         let homepage = try optionalString(descriptor.value.homepage, "descriptor.homepage")
 
+        // The bit was reserved before ABI 1.4: a bundle that declares an older ABI never meant it.
+        let honoursNonBlocking = abi.minor >= 4
         var components: [ComponentDescriptor] = []
         var implementations: [ComponentImplementation] = []
         var seen: [String: (array: String, index: Int)] = [:]
@@ -85,7 +87,8 @@ struct DescriptorReader {
             descriptor.value.components, count: descriptor.value.component_count, stride: descriptor.value.component_stride,
             minimum: Self.componentSize10, array: "descriptor.components", strideField: "descriptor.component_stride", noun: "components")
         for (index, record) in componentRecords.pointers.enumerated() {
-            let (component, implementation) = try readComponent(record, stride: componentRecords.stride, field: "components[\(index)]")
+            let (component, implementation) = try readComponent(
+                record, stride: componentRecords.stride, honoursNonBlocking: honoursNonBlocking, field: "components[\(index)]")
             try note(component.typeName, "components", index)
             components.append(component)
             implementations.append(implementation)
@@ -106,7 +109,8 @@ struct DescriptorReader {
             descriptor.value.functions, count: descriptor.value.function_count, stride: descriptor.value.function_stride,
             minimum: Self.functionSize10, array: "descriptor.functions", strideField: "descriptor.function_stride", noun: "functions")
         for (index, record) in functionRecords.pointers.enumerated() {
-            let (component, implementation) = try readFunction(record, stride: functionRecords.stride, field: "functions[\(index)]")
+            let (component, implementation) = try readFunction(
+                record, stride: functionRecords.stride, honoursNonBlocking: honoursNonBlocking, field: "functions[\(index)]")
             try note(component.typeName, "functions", index)
             components.append(component)
             implementations.append(implementation)
@@ -183,7 +187,9 @@ struct DescriptorReader {
 
     // MARK: - Components
 
-    private func readComponent(_ record: UnsafeRawPointer, stride: Int, field: @autoclosure () -> String) throws(BundleLoadError) -> (ComponentDescriptor, ComponentImplementation) {
+    private func readComponent(
+        _ record: UnsafeRawPointer, stride: Int, honoursNonBlocking: Bool, field: @autoclosure () -> String
+    ) throws(BundleLoadError) -> (ComponentDescriptor, ComponentImplementation) {
         let reader = StructReader<lb_component>(record)
         guard reader.size >= Self.componentSize10 else {
             throw error(.structTooSmall, "\(field()).struct_size", expected: "at least \(Self.componentSize10)", actual: "\(reader.size)")
@@ -242,6 +248,7 @@ struct DescriptorReader {
             inputs: inputs,
             outputs: outputs,
             isThreadSafe: flags & UInt32(LB_COMPONENT_THREADSAFE) != 0,
+            isNonBlocking: honoursNonBlocking && flags & UInt32(LB_COMPONENT_NONBLOCKING) != 0,
             isBeta: flags & UInt32(LB_COMPONENT_BETA) != 0,
             isLegacy: flags & UInt32(LB_COMPONENT_LEGACY) != 0,
             acceptsExtraInputs: flags & UInt32(LB_COMPONENT_EXTRA_INPUTS) != 0,
@@ -315,7 +322,9 @@ struct DescriptorReader {
 
     // MARK: - Plain functions
 
-    private func readFunction(_ record: UnsafeRawPointer, stride: Int, field: @autoclosure () -> String) throws(BundleLoadError) -> (ComponentDescriptor, ComponentImplementation) {
+    private func readFunction(
+        _ record: UnsafeRawPointer, stride: Int, honoursNonBlocking: Bool, field: @autoclosure () -> String
+    ) throws(BundleLoadError) -> (ComponentDescriptor, ComponentImplementation) {
         let reader = StructReader<lb_function>(record)
         guard reader.size >= Self.functionSize10, reader.size <= stride else {
             throw error(.structTooSmall, "\(field()).struct_size", expected: "between \(Self.functionSize10) and the stride \(stride)", actual: "\(reader.size)")
@@ -372,6 +381,7 @@ struct DescriptorReader {
             inputs: inputs,
             outputs: [OutputPort(name: resultName, displayName: resultName, types: signature.result.producedTypes)],
             isThreadSafe: reader.value.flags & UInt32(LB_COMPONENT_THREADSAFE) != 0,
+            isNonBlocking: honoursNonBlocking && reader.value.flags & UInt32(LB_COMPONENT_NONBLOCKING) != 0,
             signature: signatureText
         )
         let foreign = ForeignFunction(interface: interface, function: function, signature: signature)

@@ -16,12 +16,23 @@ enum HostServiceCalls {
         return status
     }
 
+    /// A call of a run on its caller's thread (every component non-blocking, ABI 1.4) may not wait: the
+    /// blocking services refuse it with LB_UNSUPPORTED and a message naming the component; nil otherwise.
+    static func refusingBlocking(_ call: CallContext, _ service: String) -> Int32? {
+        guard call.run.runsOnCaller else { return nil }
+        return fail(
+            call,
+            "\(service): \(call.componentType) is declared non-blocking (LB_COMPONENT_NONBLOCKING), so it may not call this blocking host service",
+            Int32(LB_UNSUPPORTED))
+    }
+
     // MARK: - HTTP
 
     static func httpRequest(
         _ context: OpaquePointer?, _ request: UnsafePointer<lb_http_request>?, _ response: UnsafeMutablePointer<lb_http_response>?
     ) -> Int32 {
         guard let call = CallContext.from(context) else { return Int32(LB_ERROR) }
+        if let refused = refusingBlocking(call, "http_request") { return refused }
         guard let request, let response else { return fail(call, "http_request: request and response must not be NULL") }
         let reader = StructReader<lb_http_request>(UnsafeRawPointer(request))
         guard reader.size >= requestSize10 else {
@@ -108,6 +119,7 @@ enum HostServiceCalls {
 
     static func getMessages(_ context: OpaquePointer?, _ query: UnsafePointer<lb_message_query>?, _ out: UnsafeMutablePointer<lb_string>?) -> Int32 {
         guard let call = CallContext.from(context), let out else { return Int32(LB_ERROR) }
+        if let refused = refusingBlocking(call, "get_messages") { return refused }
         guard let history = call.run.services.messages else {
             return fail(call, "get_messages: this host keeps no chat history", Int32(LB_UNSUPPORTED))
         }
@@ -135,6 +147,7 @@ enum HostServiceCalls {
 
     static func addMessage(_ context: OpaquePointer?, _ message: lb_string, _ stored: UnsafeMutablePointer<lb_string>?) -> Int32 {
         guard let call = CallContext.from(context) else { return Int32(LB_ERROR) }
+        if let refused = refusingBlocking(call, "add_message") { return refused }
         guard let history = call.run.services.messages else {
             return fail(call, "add_message: this host keeps no chat history", Int32(LB_UNSUPPORTED))
         }
@@ -159,6 +172,7 @@ enum HostServiceCalls {
 
     static func runFlow(_ context: OpaquePointer?, _ flow: lb_string, _ request: lb_string, _ out: UnsafeMutablePointer<lb_string>?) -> Int32 {
         guard let call = CallContext.from(context), let out else { return Int32(LB_ERROR) }
+        if let refused = refusingBlocking(call, "run_flow") { return refused }
         guard let flows = call.run.services.flows else {
             return fail(call, "run_flow: this host keeps no flows to run", Int32(LB_UNSUPPORTED))
         }

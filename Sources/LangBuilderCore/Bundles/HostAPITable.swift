@@ -43,6 +43,8 @@ enum HostAPITable {
         }
         table.pointee.get_variable = { context, name, out in
             guard let call = CallContext.from(context), let name, let out else { return Int32(LB_ERROR) }
+            // The host may have to read the variables from storage first, which waits.
+            if let refused = HostServiceCalls.refusingBlocking(call, "get_variable") { return refused }
             guard let value = call.run.variable(named: String(cString: name)) else { return Int32(LB_NOT_FOUND) }
             return out.store(value, in: call.run.arena)
         }

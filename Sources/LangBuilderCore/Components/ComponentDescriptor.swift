@@ -15,6 +15,8 @@ public struct ComponentDescriptor: Sendable, Equatable, Codable {
     public var outputs: [OutputPort]
     /// One instance may run on several threads at once.
     public var isThreadSafe: Bool
+    /// Never blocks (ABI 1.4 `LB_COMPONENT_NONBLOCKING`): runs made only of such components run on the caller's thread.
+    public var isNonBlocking: Bool
     public var isBeta: Bool
     public var isLegacy: Bool
     /// Takes fields beyond its declared inputs, named by the flow (a prompt's `{variables}`).
@@ -35,6 +37,7 @@ public struct ComponentDescriptor: Sendable, Equatable, Codable {
         inputs: [InputPort] = [],
         outputs: [OutputPort] = [],
         isThreadSafe: Bool = false,
+        isNonBlocking: Bool = false,
         isBeta: Bool = false,
         isLegacy: Bool = false,
         acceptsExtraInputs: Bool = false,
@@ -50,6 +53,7 @@ public struct ComponentDescriptor: Sendable, Equatable, Codable {
         self.inputs = inputs
         self.outputs = outputs
         self.isThreadSafe = isThreadSafe
+        self.isNonBlocking = isNonBlocking
         self.isBeta = isBeta
         self.isLegacy = isLegacy
         self.acceptsExtraInputs = acceptsExtraInputs
@@ -58,11 +62,11 @@ public struct ComponentDescriptor: Sendable, Equatable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case typeName, displayName, description, category, icon, documentation, inputs, outputs, isThreadSafe, isBeta,
+        case typeName, displayName, description, category, icon, documentation, inputs, outputs, isThreadSafe, isNonBlocking, isBeta,
             isLegacy, acceptsExtraInputs, signature, aliases
     }
 
-    /// Decodes a descriptor; `aliases` is optional, so manifests written before ABI 1.1 still read.
+    /// Decodes a descriptor; `aliases` and `isNonBlocking` are optional, so manifests written before ABI 1.1 and 1.4 still read.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         typeName = try container.decode(String.self, forKey: .typeName)
@@ -74,6 +78,7 @@ public struct ComponentDescriptor: Sendable, Equatable, Codable {
         inputs = try container.decode([InputPort].self, forKey: .inputs)
         outputs = try container.decode([OutputPort].self, forKey: .outputs)
         isThreadSafe = try container.decode(Bool.self, forKey: .isThreadSafe)
+        isNonBlocking = try container.decodeIfPresent(Bool.self, forKey: .isNonBlocking) ?? false
         isBeta = try container.decode(Bool.self, forKey: .isBeta)
         isLegacy = try container.decode(Bool.self, forKey: .isLegacy)
         acceptsExtraInputs = try container.decode(Bool.self, forKey: .acceptsExtraInputs)

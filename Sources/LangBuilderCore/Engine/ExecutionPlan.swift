@@ -96,6 +96,9 @@ public struct ExecutionPlan: Sendable {
     /// A loop waits for everything its body depends on outside the loop, too.
     let waitCounts: [Int]
     let dependents: [[Int]]
+    /// Every vertex's component is non-blocking (ABI 1.4) and no vertex is a loop: the run goes on the caller's
+    /// thread rather than a worker's (see ``FlowRunner``).
+    public let runsOnCaller: Bool
 
     init(flow: Flow, vertices: [Vertex], types: TypeRegistry, layers: [[Int]]) {
         self.flow = flow
@@ -118,6 +121,7 @@ public struct ExecutionPlan: Sendable {
         }
         self.waitCounts = waitsFor.map(\.count)
         self.dependents = dependents
+        self.runsOnCaller = !vertices.isEmpty && vertices.allSatisfy { $0.component.descriptor.isNonBlocking && $0.loop == nil }
     }
 
     public func vertex(id: String) -> Vertex? { vertices.first { $0.id == id } }

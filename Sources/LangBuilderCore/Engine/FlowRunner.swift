@@ -82,7 +82,9 @@ public enum RunError: Error, Sendable, Equatable, CustomStringConvertible {
 ///
 /// Component calls run on worker threads, never on Swift's cooperative pool or an event loop: a vertex
 /// becomes ready when every vertex it depends on has finished, and up to `concurrency` ready vertices run at
-/// once. A vertex whose every incoming edge comes from an output its source did not produce (the inactive
+/// once. The exception is a plan whose every component is non-blocking (ABI 1.4 `LB_COMPONENT_NONBLOCKING`)
+/// and that has no loop (``ExecutionPlan/runsOnCaller``): ``start(_:options:)`` runs it on the calling thread
+/// and returns it ended, which saves the hand-offs to a worker and back. A vertex whose every incoming edge comes from an output its source did not produce (the inactive
 /// branch of a router) is skipped, and so is what only it leads to.
 ///
 /// ```swift
@@ -126,6 +128,7 @@ public final class FlowRun: Sendable {
 
     /// Waits for the run to end.
     public func result() async throws(RunError) -> RunResult {
+        if let outcome = scheduler.outcomeIfEnded { return try outcome.get() }
         let outcome = await withCheckedContinuation { continuation in scheduler.whenFinished { continuation.resume(returning: $0) } }
         return try outcome.get()
     }

@@ -27,6 +27,9 @@ public final class RunContext: Sendable {
     public let services: HostServices
     /// The key/value state the run's components share (`lb_host_api.get_state` / `set_state`).
     public let state = RunState()
+    /// The run goes on the thread that started it (every component is non-blocking, ABI 1.4), so the blocking
+    /// host services refuse its calls.
+    public let runsOnCaller: Bool
     let arena = Arena()
     private let cancelled = Atomic<Bool>(false)
     private let variables: @Sendable (String) -> String?
@@ -40,8 +43,10 @@ public final class RunContext: Sendable {
         logger: Logger = Logger(label: "langbuilder.run"),
         variables: @escaping @Sendable (String) -> String? = { _ in nil },
         services: HostServices = .current,
+        runsOnCaller: Bool = false,
         onEvent: @escaping @Sendable (ComponentEvent) -> Void = { _ in }
     ) {
+        self.runsOnCaller = runsOnCaller
         self.runID = runID ?? UUID.random().lowercasedString
         self.flowID = flowID
         self.sessionID = sessionID ?? flowID

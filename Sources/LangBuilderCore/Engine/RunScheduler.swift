@@ -53,7 +53,7 @@ final class RunScheduler: @unchecked Sendable {
         let events = self.events
         context = RunContext(
             runID: options.runID, flowID: flowID, sessionID: options.sessionID, userID: options.userID, logger: options.logger,
-            variables: options.variables, services: options.services,
+            variables: options.variables, services: options.services, runsOnCaller: plan.runsOnCaller,
             onEvent: { event in
                 var payload = event.object
                 if payload["id"] == nil { payload["id"] = .string(event.vertexID) }
@@ -75,8 +75,21 @@ final class RunScheduler: @unchecked Sendable {
         let spawn = spawnCount()
         let done = checkCompletion()
         lock.unlock()
-        spawnWorkers(spawn)
+        if plan.runsOnCaller && spawn > 0 {
+            // Every component is non-blocking: the caller is the run's one worker, and the run has ended when
+            // start returns.
+            work()
+        } else {
+            spawnWorkers(spawn)
+        }
         if let done { finish(done) }
+    }
+
+    /// How the run ended, if it has.
+    var outcomeIfEnded: Result<RunResult, RunError>? {
+        lock.lock()
+        defer { lock.unlock() }
+        return outcome
     }
 
     func whenFinished(_ waiter: @escaping @Sendable (Result<RunResult, RunError>) -> Void) {
@@ -165,17 +178,19 @@ final class RunScheduler: @unchecked Sendable {
                 vertices: results.compactMap { $0 }, inactiveVertices: inactiveIDs, duration: duration))
     }
 
-    /// How many workers to start now: one if none runs; more only through a delayed check.
+    /// How many workers to start now: one if none runs; more only through a delayed check, and only when more
+    /// vertices are ready than the one the next (or calling) worker takes. A run on the caller's thread never
+    /// gets more workers.
     private func spawnCount() -> Int {
         let waiting = ready.count - readyHead
         guard waiting > 0 else { return 0 }
+        var spawn = 0
         if workers == 0 {
             workers = 1
-            if waiting > 1 { scheduleDelayedSpawn() }
-            return 1
+            spawn = 1
         }
-        if workers < options.concurrency { scheduleDelayedSpawn() }
-        return 0
+        if waiting > 1 && workers < options.concurrency && !plan.runsOnCaller { scheduleDelayedSpawn() }
+        return spawn
     }
 
     private func scheduleDelayedSpawn() {

@@ -48,6 +48,7 @@ enum BundleReport {
             var header = "  - \(component.typeName) \"\(component.displayName)\" [\(component.category)]"
             if let signature = component.signature { header += " C function \(signature)" }
             if component.isThreadSafe { header += " thread-safe" }
+            if component.isNonBlocking { header += " non-blocking" }
             lines.append(header)
             if !component.description.isEmpty { lines.append("      \(component.description)") }
             if !component.aliases.isEmpty { lines.append("      also named: \(component.aliases.joined(separator: ", "))") }

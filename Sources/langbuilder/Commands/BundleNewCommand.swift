@@ -130,7 +130,7 @@ enum BundleScaffold {
             {sizeof(lb_output_port), 0, "text", "Text", LB_NAMES("str")},
         };
         static const lb_component components[] = {
-            {sizeof(lb_component), LB_COMPONENT_THREADSAFE, "Greet", "Greet", "Says hello.", "processing", "Hand",
+            {sizeof(lb_component), LB_COMPONENT_THREADSAFE | LB_COMPONENT_NONBLOCKING, "Greet", "Greet", "Says hello.", "processing", "Hand",
              greet_inputs, 1, sizeof(lb_input_port), greet_outputs, 1, sizeof(lb_output_port),
              NULL, greet_run, NULL, NULL, NULL, NULL /* create, run, destroy, user_data, documentation, aliases */},
         };
@@ -202,6 +202,7 @@ enum BundleScaffold {
                 ) { inputs, _ in
                     ["text": .string("Hello, \\(try inputs.string("name"))!")]
                 }
+                .nonBlocking()  // it only computes: runs of it stay on the caller's thread
             ]
         )
 

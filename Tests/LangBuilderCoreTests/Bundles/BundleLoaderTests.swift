@@ -24,7 +24,7 @@ import Testing
         let bundle = try loader.load(file: library)
         #expect(bundle.descriptor.id == "test.fixture.echo")
         #expect(bundle.descriptor.version == "1.0.0")
-        #expect(bundle.descriptor.abiVersion == ABIVersion(major: 1, minor: 3))
+        #expect(bundle.descriptor.abiVersion == ABIVersion(major: 1, minor: 4))
         #expect(bundle.descriptor.fingerprint.language == .c)
         #expect(bundle.descriptor.license == "MIT")
         let component = try #require(bundle.components.first)
@@ -51,30 +51,30 @@ import Testing
     @Test func refusesAnEntryThatReturnsNull() throws {
         let error = try refusal(FixtureSource.bundle(mutation: "return NULL;"))
         #expect(error.reason == .entryReturnedNull)
-        #expect(error.description.contains("lb_bundle_entry returned NULL for host ABI 1.3"))
+        #expect(error.description.contains("lb_bundle_entry returned NULL for host ABI 1.4"))
     }
 
     @Test func refusesAnotherMajorVersion() throws {
         let error = try refusal(FixtureSource.bundle(mutation: "descriptor.abi_version = LB_ABI_MAKE_VERSION(2, 0);"))
         #expect(error.reason == .majorVersionMismatch)
         #expect(error.field == "descriptor.abi_version")
-        #expect(error.expected == "major 1 (host ABI 1.3)")
+        #expect(error.expected == "major 1 (host ABI 1.4)")
         #expect(error.actual == "2.0")
     }
 
     @Test func refusesANewerMinorVersion() throws {
-        let error = try refusal(FixtureSource.bundle(mutation: "descriptor.abi_version = LB_ABI_MAKE_VERSION(1, 4);"))
+        let error = try refusal(FixtureSource.bundle(mutation: "descriptor.abi_version = LB_ABI_MAKE_VERSION(1, 5);"))
         #expect(error.reason == .newerMinorVersion)
-        #expect(error.expected == "at most 1.3")
-        #expect(error.actual == "1.4")
-        #expect(error.description.hasSuffix("descriptor.abi_version: the bundle was built for a newer host than this one; expected at most 1.3, found 1.4"))
+        #expect(error.expected == "at most 1.4")
+        #expect(error.actual == "1.5")
+        #expect(error.description.hasSuffix("descriptor.abi_version: the bundle was built for a newer host than this one; expected at most 1.4, found 1.5"))
     }
 
     @Test func refusesADescriptorTooSmallForItsVersion() throws {
         let error = try refusal(FixtureSource.bundle(mutation: "descriptor.struct_size = 48;"))
         #expect(error.reason == .structTooSmall)
         #expect(error.field == "descriptor.struct_size")
-        #expect(error.expected == "at least 104 for ABI 1.3")
+        #expect(error.expected == "at least 104 for ABI 1.4")
         #expect(error.actual == "48")
     }
 
@@ -304,5 +304,20 @@ import Testing
         try registry.add(bundle)
         #expect(registry.component(named: "EchoTenOld") == nil)
         #expect(registry.component(named: "EchoTen") != nil)
+    }
+
+    /// `LB_COMPONENT_NONBLOCKING` (bit 4) was reserved before ABI 1.4: honoured from a 1.4 bundle, ignored from an older one.
+    @Test(arguments: [(UInt16(4), true), (UInt16(3), false)])
+    func readsTheNonBlockingFlagOnlyFromABI14Bundles(minor: UInt16, honoured: Bool) throws {
+        let library = try BundleFixtures.compile(
+            name: "nonblocking-\(minor)",
+            source: FixtureSource.bundle(
+                typeName: "EchoQuick",
+                mutation: """
+                    descriptor.abi_version = LB_ABI_MAKE_VERSION(1, \(minor));
+                    components[0].flags |= LB_COMPONENT_NONBLOCKING;
+                    """))
+        let bundle = try loader.load(file: library)
+        #expect(bundle.descriptor.components.map(\.isNonBlocking) == [honoured])
     }
 }

@@ -233,7 +233,7 @@ import Testing
         let library = try BundleFixtures.compile(name: "abi10", source: Self.abi10Source, headers: BundleFixtures.headerDirectory(abi: "1.0"))
         let bundle = try BundleLoader().load(file: library)
         #expect(bundle.descriptor.abiVersion == ABIVersion(major: 1, minor: 0))
-        #expect(ABIVersion.host == ABIVersion(major: 1, minor: 3))
+        #expect(ABIVersion.host == ABIVersion(major: 1, minor: 4))
         var registry = ComponentRegistry()
         try registry.add(bundle)
         let plan = try FlowBuilder(registry: registry).build(try FlowDocument().node("OldEcho-1", "OldEcho", fields: ["text": "still here"]).flow())
