@@ -5,12 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-swift build -c release --product langbuilder >/dev/null
-swift build -c release --product langbuilder-hello-bench >/dev/null
+# The whole package in release: the host, the hello-world baseline and the first-party bundles (.so), which the
+# server loads from next to its executable as `langbuilder serve` does by default.
+swift build -c release >/dev/null
 bin=$(swift build -c release --show-bin-path)
-# The flow under test is ChatInput -> ChatOutput; those components come from the engine test bundle.
-bundles=$(mktemp -d)
-trap 'rm -rf "$bundles"' EXIT
-cc -std=c11 -O2 -fPIC -shared -fvisibility=hidden -I Sources/CLangBuilderABI/include \
-    -o "$bundles/libengine-test.so" Tests/Fixtures/engine_test_bundle.c
-python3 Benchmarks/http_benchmark.py "$bin" "$bundles" "$@"
+# The flow under test is ChatInput -> ChatOutput from the first-party langflow-io bundle (non-blocking components).
+python3 Benchmarks/http_benchmark.py "$bin" "$bin" "$@"

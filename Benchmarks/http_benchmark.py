@@ -4,11 +4,12 @@
 Measures, on this machine and in one run:
   * start to first `GET /health` 200 (fresh data directory, and a restart on existing data), median of N starts;
   * resident memory (VmRSS) after start and after the load;
-  * `POST /api/v1/run/{id}` on a ChatInput -> ChatOutput flow with wrk on loopback: p50 at 1 connection,
-    throughput and p99 at 16 connections;
+  * `POST /api/v1/run/{id}` on a ChatInput -> ChatOutput flow (the first-party langflow-io components) with wrk
+    on loopback: p50 at 1 connection, throughput and p99 at 16 connections;
   * the same wrk runs against a plain Hummingbird hello-world route (`langbuilder-hello-bench`), the baseline.
 
 Usage: http_benchmark.py BIN_DIR BUNDLES_DIR [--duration SECONDS] [--starts N]
+(http-benchmark.sh passes the release build directory as both: the server loads every first-party bundle, as by default.)
 """
 import argparse
 import json

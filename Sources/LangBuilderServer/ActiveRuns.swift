@@ -8,7 +8,8 @@ import Synchronization
 /// Once ``beginDraining()`` was called (the server is shutting down) new runs are refused with 503.
 public final class ActiveRuns: Sendable {
     private struct State {
-        var runs: [UUID: FlowRun] = [:]
+        var runs: [Int: FlowRun] = [:]
+        var nextID = 0
         var draining = false
     }
     private let state = Mutex(State())
@@ -33,13 +34,14 @@ public final class ActiveRuns: Sendable {
 
     /// Tracks `run` until `body` returns; while draining, cancels `run` and throws 503 instead.
     func tracking<T>(_ run: FlowRun, _ body: () async throws -> T) async throws -> T {
-        let id = UUID()
-        let accepted = state.withLock { state -> Bool in
-            guard !state.draining else { return false }
-            state.runs[id] = run
-            return true
+        // A counter, not a UUID: Foundation's UUID() reads /dev/urandom each time, a measurable cost per run.
+        let id = state.withLock { state -> Int? in
+            guard !state.draining else { return nil }
+            state.nextID &+= 1
+            state.runs[state.nextID] = run
+            return state.nextID
         }
-        guard accepted else {
+        guard let id else {
             run.cancel()
             throw APIError(.serviceUnavailable, "The server is shutting down and accepts no new runs")
         }

@@ -97,17 +97,19 @@ extension JSON {
 
     /// The compact JSON text (`{"a":1,"b":[true,null]}`).
     public func serialized() -> String {
-        var output = ""
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
         JSONWriter(indent: nil, asciiOnly: false).write(self, into: &output, level: 0)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// The JSON text indented by `indent` spaces per level, as orjson's `OPT_INDENT_2` (indent 2) or Python's
     /// `json.dumps(indent=4)` write it; `asciiOnly` escapes non-ASCII characters as Python's default does.
     public func serialized(indent: Int, asciiOnly: Bool = false) -> String {
-        var output = ""
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
         JSONWriter(indent: indent, asciiOnly: asciiOnly).write(self, into: &output, level: 0)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 }
 
@@ -297,80 +299,107 @@ private struct JSONParser {
     }
 }
 
+/// Writes JSON as UTF-8 bytes; strings are copied in runs of bytes that need no escape.
 private struct JSONWriter {
     let indent: Int?
     let asciiOnly: Bool
 
-    func write(_ value: JSON, into output: inout String, level: Int) {
+    func write(_ value: JSON, into output: inout [UInt8], level: Int) {
         switch value {
-        case .null: output += "null"
-        case .bool(let flag): output += flag ? "true" : "false"
-        case .int(let integer): output += String(integer)
-        case .double(let number): output += JSON.format(number)
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .int(let integer): output.append(contentsOf: String(integer).utf8)
+        case .double(let number): output.append(contentsOf: JSON.format(number).utf8)
         case .string(let text): writeString(text, into: &output)
         case .array(let elements):
             guard !elements.isEmpty else {
-                output += "[]"
+                output.append(contentsOf: "[]".utf8)
                 return
             }
-            output += "["
+            output.append(UInt8(ascii: "["))
             for (position, element) in elements.enumerated() {
-                if position > 0 { output += "," }
+                if position > 0 { output.append(UInt8(ascii: ",")) }
                 newline(level + 1, &output)
                 write(element, into: &output, level: level + 1)
             }
             newline(level, &output)
-            output += "]"
+            output.append(UInt8(ascii: "]"))
         case .object(let object):
             guard !object.isEmpty else {
-                output += "{}"
+                output.append(contentsOf: "{}".utf8)
                 return
             }
-            output += "{"
+            output.append(UInt8(ascii: "{"))
             for (position, member) in object.members.enumerated() {
-                if position > 0 { output += "," }
+                if position > 0 { output.append(UInt8(ascii: ",")) }
                 newline(level + 1, &output)
                 writeString(member.key, into: &output)
-                output += indent == nil ? ":" : ": "
+                output.append(UInt8(ascii: ":"))
+                if indent != nil { output.append(UInt8(ascii: " ")) }
                 write(member.value, into: &output, level: level + 1)
             }
             newline(level, &output)
-            output += "}"
+            output.append(UInt8(ascii: "}"))
         }
     }
 
-    private func newline(_ level: Int, _ output: inout String) {
+    private func newline(_ level: Int, _ output: inout [UInt8]) {
         guard let indent else { return }
-        output += "\n" + String(repeating: " ", count: indent * level)
+        output.append(UInt8(ascii: "\n"))
+        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
     }
 
-    private func writeString(_ text: String, into output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            case _ where scalar.value < 0x20 || (asciiOnly && scalar.value > 0x7E):
-                if scalar.value > 0xFFFF {
-                    let value = scalar.value - 0x10000
-                    output += Self.hex(0xD800 + (value >> 10)) + Self.hex(0xDC00 + (value & 0x3FF))
-                } else {
-                    output += Self.hex(scalar.value)
+    private func writeString(_ text: String, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            var start = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte >= 0x20 && byte != 0x22 && byte != 0x5C && (byte < 0x7F || !asciiOnly) {
+                    index += 1
+                    continue
                 }
-            default: output.unicodeScalars.append(scalar)
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                var length = 1
+                switch byte {
+                case 0x22: output.append(contentsOf: "\\\"".utf8)
+                case 0x5C: output.append(contentsOf: "\\\\".utf8)
+                case 0x0A: output.append(contentsOf: "\\n".utf8)
+                case 0x0D: output.append(contentsOf: "\\r".utf8)
+                case 0x09: output.append(contentsOf: "\\t".utf8)
+                case 0x08: output.append(contentsOf: "\\b".utf8)
+                case 0x0C: output.append(contentsOf: "\\f".utf8)
+                case ..<0x80: Self.hex(UInt32(byte), into: &output)
+                default:
+                    // Only with asciiOnly: a whole scalar (the text is valid UTF-8), as \uXXXX or a surrogate pair.
+                    length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                    var scalar = UInt32(byte) & (0xFF >> (length + 1))
+                    for next in 1..<length { scalar = scalar << 6 | UInt32(bytes[index + next] & 0x3F) }
+                    if scalar > 0xFFFF {
+                        let value = scalar - 0x10000
+                        Self.hex(0xD800 + (value >> 10), into: &output)
+                        Self.hex(0xDC00 + (value & 0x3FF), into: &output)
+                    } else {
+                        Self.hex(scalar, into: &output)
+                    }
+                }
+                index += length
+                start = index
             }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
         }
-        output += "\""
+        output.append(UInt8(ascii: "\""))
     }
 
-    private static func hex(_ value: UInt32) -> String {
-        let digits = String(value, radix: 16)
-        return "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
+    /// `\u` and four lowercase hex digits, as Python writes them.
+    private static func hex(_ value: UInt32, into output: inout [UInt8]) {
+        let digits: StaticString = "0123456789abcdef"
+        output.append(contentsOf: "\\u".utf8)
+        digits.withUTF8Buffer { hex in
+            for shift in stride(from: 12, through: 0, by: -4) { output.append(hex[Int((value >> UInt32(shift)) & 0xF)]) }
+        }
     }
 }
 

@@ -16,6 +16,11 @@ public struct RunEvent: Sendable, Equatable {
         }
     }
 
+    /// The vertex of an `end_vertex` event, typed; nil for other events.
+    public var finishedVertex: EndVertexInfo? {
+        if case .endVertex(let info) = payload { info } else { nil }
+    }
+
     enum Payload: Sendable {
         case json(JSONValue)
         case endVertex(EndVertexInfo)

@@ -1,4 +1,5 @@
-import Foundation
+public import Foundation
+import Synchronization
 
 /// The state machine of one run: which vertices wait, which are ready, what they produced.
 ///
@@ -270,11 +271,11 @@ final class RunScheduler: @unchecked Sendable {
                 fail(error)
                 lock.lock()
             case .success(let made):
-                let produced = vertex.emitsMessages ? Self.identified(made) : made
+                let (produced, parsed) = vertex.emitsMessages ? Self.identified(made) : (made, nil)
                 for case let (member, memberOutputs?, memberSeconds) in bodyResults {
-                    emitEnd(plan.vertices[member], outputs: memberOutputs, seconds: memberSeconds)
+                    emitEnd(plan.vertices[member], outputs: memberOutputs, parsed: nil, seconds: memberSeconds)
                 }
-                emitEnd(vertex, outputs: produced, seconds: seconds)
+                emitEnd(vertex, outputs: produced, parsed: parsed, seconds: seconds)
                 lock.lock()
                 guard !finished else { continue }
                 outputs[index] = produced
@@ -475,53 +476,94 @@ final class RunScheduler: @unchecked Sendable {
 
     /// A chat component's Messages get their id when made (Langflow's messages carry one), so the `add_message`
     /// event, the run's result and the stored message share it.
-    static func identified(_ values: [Value?]) -> [Value?] {
-        values.map { value in
-            guard case .json("Message", let text)? = value, var object = (try? JSONValue(parsing: text))?.objectValue, object["id"] == nil else {
-                return value
+    /// Also returns each Message as parsed (nil for other values), so that the events and records of the run
+    /// read it without parsing it again.
+    static func identified(_ values: [Value?]) -> (values: [Value?], parsed: [JSONValue?]) {
+        var identified = values
+        var parsed: [JSONValue?] = Array(repeating: nil, count: values.count)
+        for (position, value) in values.enumerated() {
+            guard case .json("Message", let text)? = value, var object = (try? JSONValue(parsing: text))?.objectValue else { continue }
+            if object["id"] == nil {
+                object["id"] = .string(UUID.timeOrdered().lowercasedString)
+                identified[position] = .json(type: "Message", text: JSONValue.object(object).serialized())
             }
-            object["id"] = .string(UUID.timeOrdered().lowercasedString)
-            return .json(type: "Message", text: JSONValue.object(object).serialized())
+            parsed[position] = .object(object)
         }
+        return (identified, parsed)
     }
 
-    private func emitEnd(_ vertex: ExecutionPlan.Vertex, outputs produced: [Value?], seconds: Double) {
+    private func emitEnd(_ vertex: ExecutionPlan.Vertex, outputs produced: [Value?], parsed: [JSONValue?]?, seconds: Double) {
         if vertex.emitsMessages {
-            for value in produced {
-                if case .json("Message", _)? = value, let message = value?.jsonValue { events.yield(RunEvent(event: "add_message", data: message)) }
+            for (position, value) in produced.enumerated() {
+                guard case .json("Message", _)? = value else { continue }
+                if let message = parsed?[position] ?? value?.jsonValue { events.yield(RunEvent(event: "add_message", data: message)) }
             }
         }
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        let info = EndVertexInfo(vertex: vertex, outputs: produced, seconds: seconds, time: now)
+        let info = EndVertexInfo(vertex: vertex, outputs: produced, parsed: parsed, seconds: seconds, time: now)
         events.yield(RunEvent(endVertex: info))
     }
 }
 
-/// What an `end_vertex` event reports, rendered into Langflow's shape only when read.
-final class EndVertexInfo: Sendable {
+/// What an `end_vertex` event reports, rendered into Langflow's shape only when read. The run's records read
+/// it typed (``RunEvent/finishedVertex``), without rendering the whole event.
+public final class EndVertexInfo: Sendable {
     let vertex: ExecutionPlan.Vertex
     let outputs: [Value?]
     let seconds: Double
     let time: timespec
+    /// The outputs as JSON, parsed once when first needed (the scheduler hands over the Messages it parsed).
+    private let parsed: Mutex<[JSONValue?]?>
 
-    init(vertex: ExecutionPlan.Vertex, outputs: [Value?], seconds: Double, time: timespec) {
+    init(vertex: ExecutionPlan.Vertex, outputs: [Value?], parsed: [JSONValue?]? = nil, seconds: Double, time: timespec) {
         self.vertex = vertex
         self.outputs = outputs
         self.seconds = seconds
         self.time = time
+        self.parsed = Mutex(parsed)
+    }
+
+    /// The vertex's id.
+    public var vertexID: String { vertex.id }
+
+    /// When the vertex ended.
+    public var finishedAt: Date { Date(timeIntervalSince1970: Double(time.tv_sec) + Double(time.tv_nsec) / 1e9) }
+
+    /// Each output as JSON (nil: not produced), parsed once.
+    private var outputsJSON: [JSONValue?] {
+        parsed.withLock { parsed in
+            if let parsed, parsed.count == outputs.count {
+                return zip(parsed, outputs).map { json, value in json ?? value?.jsonValue }
+            }
+            let made = outputs.map { $0?.jsonValue }
+            parsed = made
+            return made
+        }
+    }
+
+    /// Langflow's `results` of the vertex: each produced output's value by output name.
+    public var results: JSONObject { shaped().results }
+
+    /// Langflow's `outputs` of the vertex: `{"message": value, "type": type}` by output name.
+    public var outputsObject: JSONObject { shaped().outputs }
+
+    private func shaped() -> (results: JSONObject, outputs: JSONObject) {
+        let names = vertex.outputNames
+        let json = outputsJSON
+        var results = JSONObject()
+        var outputsObject = JSONObject()
+        for (position, name) in names.enumerated() where position < outputs.count {
+            guard let value = outputs[position], let parsed = json[position] else { continue }
+            results[name] = parsed
+            outputsObject[name] = ["message": value.isText ? .string(value.text) : parsed, "type": .string(value.jsonTypeName)]
+        }
+        return (results, outputsObject)
     }
 
     func render() -> JSONValue {
-        let outputNames = vertex.outputNames
         let id = vertex.id
-        var results = JSONObject()
-        var outputsJSON = JSONObject()
-        for (position, name) in outputNames.enumerated() where position < outputs.count {
-            guard let value = outputs[position] else { continue }
-            results[name] = value.jsonValue
-            outputsJSON[name] = ["message": value.isText ? .string(value.text) : value.jsonValue, "type": .string(value.jsonTypeName)]
-        }
+        let (results, outputsJSON) = shaped()
         let next = JSONValue.array(vertex.nextIDs.map(JSONValue.string))
         return [
             "build_data": [

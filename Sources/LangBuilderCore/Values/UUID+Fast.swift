@@ -60,4 +60,33 @@ extension UUID {
             }
         }
     }
+
+    /// Reads the text form (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, either case), as `UUID(uuidString:)` does
+    /// without its `sscanf`: nil for anything else.
+    public static func parsing(_ text: String) -> UUID? {
+        var text = text
+        return text.withUTF8 { bytes -> UUID? in
+            guard bytes.count == 36, bytes[8] == 0x2D, bytes[13] == 0x2D, bytes[18] == 0x2D, bytes[23] == 0x2D else { return nil }
+            func nibble(_ byte: UInt8) -> UInt8? {
+                switch byte {
+                case 0x30...0x39: byte - 0x30
+                case 0x61...0x66: byte - 0x61 + 10
+                case 0x41...0x46: byte - 0x41 + 10
+                default: nil
+                }
+            }
+            var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            let complete = withUnsafeMutableBytes(of: &value) { output -> Bool in
+                var position = 0
+                for index in 0..<16 {
+                    if position == 8 || position == 13 || position == 18 || position == 23 { position += 1 }
+                    guard let high = nibble(bytes[position]), let low = nibble(bytes[position + 1]) else { return false }
+                    output[index] = high << 4 | low
+                    position += 2
+                }
+                return true
+            }
+            return complete ? UUID(uuid: value) : nil
+        }
+    }
 }

@@ -74,7 +74,7 @@ struct RunPreparation: Sendable {
 
     /// The flow named by id or endpoint name, if `user` may run it; 404 `Flow identifier … not found` otherwise.
     func flow(identifiedBy identifier: String, user: UserRecord) async throws -> FlowRecord {
-        if let id = UUID(uuidString: identifier), let flow = try await storage.flow(id: id), Self.mayRun(flow, user) {
+        if let id = UUID.parsing(identifier), let flow = try await storage.flow(id: id), Self.mayRun(flow, user) {
             return flow
         }
         if let flow = try await storage.flow(endpointName: identifier, userID: user.id) { return flow }

@@ -30,35 +30,48 @@ struct RunRecordBuilder {
     /// One finished vertex, from its `end_vertex` event.
     private struct Finished {
         var id: String
-        var data: JSONObject
+        var results: JSONObject
+        var outputs: JSONObject
+        /// The event's whole `data`, for vertex builds only.
+        var data: JSONObject?
         var params: String?
         var timestamp: Date
     }
 
     func records(events: [RunEvent], failure: RunError?) -> RunRecords {
         let vertices = Dictionary(plan.vertices.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let run = UUID(uuidString: runID)
+        let run = UUID.parsing(runID)
+        let logsVertexBuilds = kind == .build(logVertexBuilds: true)
         var finished: [Finished] = []
         for event in events where event.event == "end_vertex" {
+            if !logsVertexBuilds, let vertex = event.finishedVertex {
+                // Typed: only what messages and transactions need, without rendering the event.
+                finished.append(
+                    Finished(id: vertex.vertexID, results: vertex.results, outputs: vertex.outputsObject, timestamp: vertex.finishedAt))
+                continue
+            }
             let data = event.data
             guard let build = data["build_data"]?.objectValue, let id = build["id"]?.stringValue else { continue }
             let timestamp = build["timestamp"]?.stringValue.flatMap(Self.parseTimestamp) ?? finishedAt
-            finished.append(Finished(id: id, data: build["data"]?.objectValue ?? JSONObject(), params: build["params"]?.stringValue, timestamp: timestamp))
+            let vertexData = build["data"]?.objectValue ?? JSONObject()
+            finished.append(
+                Finished(
+                    id: id, results: vertexData["results"]?.objectValue ?? JSONObject(), outputs: vertexData["outputs"]?.objectValue ?? JSONObject(),
+                    data: vertexData, params: build["params"]?.stringValue, timestamp: timestamp))
         }
         var results: [String: JSONObject] = [:]
-        for vertex in finished { results[vertex.id] = vertex.data["results"]?.objectValue ?? JSONObject() }
+        for vertex in finished { results[vertex.id] = vertex.results }
 
         var records = RunRecords(runID: runID)
-        let logsVertexBuilds = kind == .build(logVertexBuilds: true)
         for vertex in finished {
             let planned = vertices[vertex.id]
             let displayName = planned?.displayName
             if let planned, let senders = LangflowMessage.senders[planned.componentType], Self.storesMessages(planned) {
-                for (_, value) in vertex.data["results"]?.objectValue ?? JSONObject() {
+                for (_, value) in vertex.results {
                     guard let message = value.objectValue, let text = message["text"]?.stringValue else { continue }
                     records.messages.append(
                         MessageRecord(
-                            id: message["id"]?.stringValue.flatMap(UUID.init(uuidString:)) ?? .timeOrdered(),
+                            id: message["id"]?.stringValue.flatMap(UUID.parsing) ?? .timeOrdered(),
                             flowID: flowID, sessionID: sessionID, sender: message["sender"]?.stringValue ?? senders.sender,
                             senderName: message["sender_name"]?.stringValue ?? senders.senderName, text: text, timestamp: vertex.timestamp,
                             properties: LangflowMessage.properties(sourceID: vertex.id, displayName: displayName).serialized()))
@@ -67,12 +80,12 @@ struct RunRecordBuilder {
             records.transactions.append(
                 TransactionRecord(
                     id: .timeOrdered(), flowID: flowID, vertexID: vertex.id, inputs: inputs(of: planned, results: results)?.serialized(),
-                    outputs: vertex.data["outputs"].map { $0.serialized() }, status: "success", timestamp: vertex.timestamp, runID: run))
-            if logsVertexBuilds {
+                    outputs: JSONValue.object(vertex.outputs).serialized(), status: "success", timestamp: vertex.timestamp, runID: run))
+            if logsVertexBuilds, let data = vertex.data {
                 records.vertexBuilds.append(
                     VertexBuildRecord(
-                        id: .timeOrdered(), flowID: flowID, vertexID: vertex.id, data: JSONValue.object(vertex.data).serialized(),
-                        artifacts: Self.artifacts(vertex.data).serialized(), params: vertex.params, valid: true, timestamp: vertex.timestamp,
+                        id: .timeOrdered(), flowID: flowID, vertexID: vertex.id, data: JSONValue.object(data).serialized(),
+                        artifacts: Self.artifacts(data).serialized(), params: vertex.params, valid: true, timestamp: vertex.timestamp,
                         runID: run))
             }
         }

@@ -237,10 +237,11 @@ public final class RunRecorder: Sendable {
             for waiter in room { waiter.resume() }
             var records: [RunRecords] = []
             records.reserveCapacity(batch.count)
-            for finished in batch {
+            for (position, finished) in batch.enumerated() {
                 records.append(Self.records(for: finished))
-                // Converting is CPU work on the shared pool: let request handlers in between runs.
-                await Task.yield()
+                // Converting is CPU work on the shared pool: let request handlers in every few runs (about 0.1 ms),
+                // not after each one, which cost a reschedule per run.
+                if position % 8 == 7 { await Task.yield() }
             }
             await write(records)
             let ready = state.withLock { state in

@@ -31,6 +31,20 @@ import Testing
         }
     }
 
+    @Test func parsingReadsWhatFoundationReads() {
+        for _ in 0..<1_000 {
+            let id = UUID()
+            #expect(UUID.parsing(id.lowercasedString) == id)
+            #expect(UUID.parsing(id.uuidString) == id)
+        }
+        for text in ["", "not-a-uuid", "0f9c3a2e-1b2c-4d5e-8f90-12345678901", "0f9c3a2e-1b2c-4d5e-8f90-1234567890123",
+            "0f9c3a2e1b2c-4d5e-8f90-1234567890123", "0f9c3a2g-1b2c-4d5e-8f90-123456789012", "0f9c3a2e-1b2c-4d5e-8f90-12345678901é"]
+        {
+            #expect(UUID.parsing(text) == nil, "\(text)")
+            #expect(UUID(uuidString: text) == nil, "\(text)")
+        }
+    }
+
     @Test func randomIdsAreVersion4AndDistinct() {
         let ids = (0..<10_000).map { _ in UUID.random() }
         #expect(Set(ids).count == ids.count)
