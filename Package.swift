@@ -269,6 +269,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "LangBuilderBundleSDKTests", dependencies: ["LangBuilderBundleSDK", "CLangBuilderABI"], swiftSettings: swiftSettings),
+        .testTarget(name: "LangflowBundleSupportTests", dependencies: ["LangflowBundleSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LangBuilderServerTests",
             dependencies: [

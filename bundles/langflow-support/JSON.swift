@@ -211,38 +211,41 @@ private struct JSONParser {
         }
     }
 
+    /// A string without escapes is one slice of the input; with escapes, its bytes are gathered as UTF-8.
     private mutating func parseString() throws(JSONParseError) -> String {
         index += 1
-        var scalars = String.UnicodeScalarView()
         var start = index
-        func flush(_ end: Int) {
-            if end > start { scalars.append(contentsOf: String(decoding: bytes[start..<end], as: UTF8.self).unicodeScalars) }
-        }
+        var gathered: [UInt8]? = nil
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                flush(index)
+                let text: String
+                if var gathered {
+                    gathered.append(contentsOf: bytes[start..<index])
+                    text = String(decoding: gathered, as: UTF8.self)
+                } else {
+                    text = String(decoding: bytes[start..<index], as: UTF8.self)
+                }
                 index += 1
-                return String(scalars)
+                return text
             }
             if byte < 0x20 { throw fail("a control character inside a string must be escaped") }
             if byte != UInt8(ascii: "\\") {
                 index += 1
                 continue
             }
-            flush(index)
+            var buffer = gathered.take() ?? []  // owned, so appending does not copy
+            buffer.append(contentsOf: bytes[start..<index])
             guard index + 1 < bytes.count else { throw fail("unexpected end of the text in an escape") }
             let escape = bytes[index + 1]
             index += 2
             switch escape {
-            case UInt8(ascii: "\""): scalars.append("\"")
-            case UInt8(ascii: "\\"): scalars.append("\\")
-            case UInt8(ascii: "/"): scalars.append("/")
-            case UInt8(ascii: "b"): scalars.append("\u{08}")
-            case UInt8(ascii: "f"): scalars.append("\u{0C}")
-            case UInt8(ascii: "n"): scalars.append("\n")
-            case UInt8(ascii: "r"): scalars.append("\r")
-            case UInt8(ascii: "t"): scalars.append("\t")
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): buffer.append(escape)
+            case UInt8(ascii: "b"): buffer.append(0x08)
+            case UInt8(ascii: "f"): buffer.append(0x0C)
+            case UInt8(ascii: "n"): buffer.append(0x0A)
+            case UInt8(ascii: "r"): buffer.append(0x0D)
+            case UInt8(ascii: "t"): buffer.append(0x09)
             case UInt8(ascii: "u"):
                 var code = try hex4()
                 if (0xD800..<0xDC00).contains(code), index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
@@ -251,13 +254,14 @@ private struct JSONParser {
                     if (0xDC00..<0xE000).contains(low) {
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                     } else {
-                        scalars.append("\u{FFFD}")
+                        buffer.append(contentsOf: "\u{FFFD}".utf8)
                         code = low
                     }
                 }
-                scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
+                buffer.append(contentsOf: String(Unicode.Scalar(code) ?? "\u{FFFD}").utf8)
             default: throw fail("unknown escape '\\\(Character(Unicode.Scalar(escape)))'")
             }
+            gathered = buffer
             start = index
         }
         throw fail("unterminated string")
