@@ -118,17 +118,21 @@ extension VertexResult {
         for (name, produced) in zip(outputOrder, outputValues) {
             guard let value = produced else { continue }
             let json = value.jsonValue
-            if case .json("Message", _) = value, var message = json.objectValue {
+            var messageText: String?
+            if case .json("Message", let raw) = value, var message = json.objectValue {
+                // The text as `value.text` reads it, from the object already parsed.
+                let text = message["text"]?.stringValue ?? raw
+                messageText = text
                 message["session_id"] = message["session_id"] ?? .string(sessionID)
                 message["flow_id"] = .string(flowID)
                 message["run_id"] = .string(runID)
                 message["component_id"] = message["component_id"] ?? .string(id)
                 results[name] = .object(message)
                 messages.append([
-                    "message": .string(value.text), "sender": message["sender"] ?? "Machine", "sender_name": message["sender_name"] ?? "AI",
+                    "message": .string(text), "sender": message["sender"] ?? "Machine", "sender_name": message["sender_name"] ?? "AI",
                     "session_id": .string(sessionID), "component_id": .string(id), "files": .array([]), "type": "text",
                 ])
-                artifacts["message"] = .string(value.text)
+                artifacts["message"] = .string(text)
                 artifacts["sender"] = message["sender"] ?? "Machine"
                 artifacts["sender_name"] = message["sender_name"] ?? "AI"
                 artifacts["type"] = "object"
@@ -139,7 +143,7 @@ extension VertexResult {
                     artifacts["type"] = .string(value.jsonTypeName)
                 }
             }
-            outputs[name] = ["message": value.isText ? .string(value.text) : json, "type": .string(value.jsonTypeName)]
+            outputs[name] = ["message": value.isText ? .string(messageText ?? value.text) : json, "type": .string(value.jsonTypeName)]
             logs[name] = .array([])
         }
         return [
