@@ -484,8 +484,13 @@ final class RunScheduler: @unchecked Sendable {
         for (position, value) in values.enumerated() {
             guard case .json("Message", let text)? = value, var object = (try? JSONValue(parsing: text))?.objectValue else { continue }
             if object["id"] == nil {
-                object["id"] = .string(UUID.timeOrdered().lowercasedString)
-                identified[position] = .json(type: "Message", text: JSONValue.object(object).serialized())
+                let id = UUID.timeOrdered().lowercasedString
+                // Spliced in after the object's opening brace rather than writing the whole message again.
+                let member = "\"id\":\"\(id)\""
+                let brace = text.utf8.firstIndex(of: UInt8(ascii: "{"))!
+                let rest = text[text.utf8.index(after: brace)...]
+                identified[position] = .json(type: "Message", text: "{" + member + (object.count == 0 ? "}" : "," + rest))
+                object["id"] = .string(id)
             }
             parsed[position] = .object(object)
         }
