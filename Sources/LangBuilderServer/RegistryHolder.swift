@@ -11,22 +11,24 @@ public final class RegistryHolder: Sendable {
         /// `/api/v1/all`'s body and its entity tag.
         public let catalogJSON: String
         public let etag: String
+        /// Grows with every replacement: what was built against one registry is not reused with the next, even
+        /// when both render the same catalogue (a new version of a bundle with the same ports).
+        public let generation: UInt64
     }
 
     private let current: Mutex<Snapshot>
 
     public init(_ registry: ComponentRegistry) {
-        current = Mutex(Self.snapshot(registry))
+        current = Mutex(Self.snapshot(registry, generation: 0))
     }
 
     public var snapshot: Snapshot { current.withLock { $0 } }
 
     public func replace(with registry: ComponentRegistry) {
-        let next = Self.snapshot(registry)
-        current.withLock { $0 = next }
+        current.withLock { $0 = Self.snapshot(registry, generation: $0.generation + 1) }
     }
 
-    private static func snapshot(_ registry: ComponentRegistry) -> Snapshot {
+    private static func snapshot(_ registry: ComponentRegistry, generation: UInt64) -> Snapshot {
         let json = registry.langflowCatalog().serialized()
         // FNV-1a over the body: cheap, stable, and enough to tell two registries apart.
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -34,6 +36,6 @@ public final class RegistryHolder: Sendable {
             hash ^= UInt64(byte)
             hash = hash &* 0x100_0000_01b3
         }
-        return Snapshot(registry: registry, catalogJSON: json, etag: "\"" + String(hash, radix: 16) + "\"")
+        return Snapshot(registry: registry, catalogJSON: json, etag: "\"" + String(hash, radix: 16) + "\"", generation: generation)
     }
 }

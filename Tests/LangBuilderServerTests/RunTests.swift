@@ -70,9 +70,10 @@ import Testing
         ]
         let bearer = HTTPFields.bearer(try await server.accessToken(for: "bob"))
         try await server.app().test(.router) { client in
-            for _ in 0..<2 {
-                try await client.execute(uri: "/api/v1/run/shout", method: .post, headers: .apiKey(key) + .json, body: body(["input_value": "hello"])) { response in
-                    #expect(text(response.body.json()) == "HELLO")
+            // The second and third runs reuse the first one's plan template, each with its own input.
+            for input in ["hello", "second", "hello"] {
+                try await client.execute(uri: "/api/v1/run/shout", method: .post, headers: .apiKey(key) + .json, body: body(["input_value": .string(input)])) { response in
+                    #expect(text(response.body.json()) == .string(input.uppercased()))
                 }
             }
             try await client.execute(

@@ -22,6 +22,44 @@ public struct FlowBuilder: Sendable {
         Set(flow.nodes.map(\.componentType).filter { registry.component(named: $0) == nil }).sorted()
     }
 
+    /// The plan of a run with `inputValue`, made from `template`, the same flow built by this builder's registry
+    /// without an input value or tweaks: the input components (`inputType` decides which, as in
+    /// ``build(_:tweaks:inputValue:inputType:)``) get the value in their `input_value`, every other vertex is
+    /// shared. Equal to building the flow with the input; nil when that cannot be shown here (the input does not
+    /// fit the port), and the caller builds afresh.
+    ///
+    /// A server keeps one template per stored flow version, so a run does not validate and plan its flow again.
+    public static func plan(_ template: ExecutionPlan, withInput inputValue: String, inputType: String = "chat") -> ExecutionPlan? {
+        var vertices = template.vertices
+        var changed = false
+        for (index, vertex) in template.vertices.enumerated() {
+            let type = vertex.node.componentType
+            let receives = (inputType != "text" && chatInputTypes.contains(type)) || (inputType != "chat" && textInputTypes.contains(type))
+            guard receives else { continue }
+            let ports = vertex.component.descriptor.inputs
+            // Without a declared input_value, build would have added a field that only extra inputs read.
+            guard let position = ports.firstIndex(where: { $0.name == "input_value" }), position < vertex.inputs.count else { return nil }
+            var node = vertex.node
+            node.setField("input_value", to: .string(inputValue))
+            var inputs = vertex.inputs
+            if case .edges = inputs[position] {
+                // An edge into input_value wins over the field, as in build.
+            } else {
+                guard let value = Self.value(of: .string(inputValue), port: ports[position]) else { return nil }
+                inputs[position] = .value(value)
+            }
+            let replaced = ExecutionPlan.Vertex(
+                index: vertex.index, id: vertex.id, node: node, component: vertex.component, inputs: inputs,
+                extraInputNames: vertex.extraInputNames, successors: vertex.successors, predecessors: vertex.predecessors,
+                layer: vertex.layer, isOutput: vertex.isOutput, loop: vertex.loop, loopOwner: vertex.loopOwner)
+            replaced.nextIDs = vertex.nextIDs
+            vertices[index] = replaced
+            changed = true
+        }
+        guard changed else { return template }
+        return ExecutionPlan(flow: template.flow, vertices: vertices, types: template.types, layers: template.layers)
+    }
+
     /// Validates and plans a flow.
     /// - Parameters:
     ///   - tweaks: per-run field overrides, `{"<node id or display name>": {"<field>": value}}`.

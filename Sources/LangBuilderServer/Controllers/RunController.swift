@@ -81,7 +81,7 @@ struct RunController {
         let flow = try preparation.flow(record)
         let plan: ExecutionPlan
         do {
-            plan = try preparation.plan(flow, tweaks: payload.tweaks, inputValue: payload.inputValue, inputType: payload.inputType)
+            plan = try preparation.plan(flow, of: record, tweaks: payload.tweaks, inputValue: payload.inputValue, inputType: payload.inputType)
         } catch {
             throw RunPreparation.invalid(error)
         }

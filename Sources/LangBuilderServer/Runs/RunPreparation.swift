@@ -45,6 +45,29 @@ struct RunPreparation: Sendable {
         try FlowBuilder(registry: registry.snapshot.registry).build(flow, tweaks: tweaks, inputValue: inputValue, inputType: inputType)
     }
 
+    /// Builds the stored flow of `record` (parsed as `flow`) for a run. Without tweaks, the plan comes from a
+    /// template kept per flow version, registry generation and input type (the flow built without an input,
+    /// ``FlowBuilder/plan(_:withInput:inputType:)``), so a flow that runs again is not validated and planned
+    /// again; with tweaks, or when no template fits, it is built afresh.
+    func plan(_ flow: Flow, of record: FlowRecord, tweaks: JSONValue?, inputValue: String?, inputType: String) throws(FlowValidationError) -> ExecutionPlan {
+        guard tweaks == nil else { return try plan(flow, tweaks: tweaks, inputValue: inputValue, inputType: inputType) }
+        let snapshot = registry.snapshot
+        let key = "\(snapshot.generation) \(inputType)"
+        let template: ExecutionPlan?
+        if let kept = parsedFlows.template(of: record, key: key) {
+            template = kept
+        } else {
+            // A flow that only builds with its input (a required input_value) keeps no template: nil is kept.
+            template = try? FlowBuilder(registry: snapshot.registry).build(flow, inputType: inputType)
+            parsedFlows.keep(template: template, of: record, key: key)
+        }
+        if let template {
+            guard let inputValue else { return template }
+            if let plan = FlowBuilder.plan(template, withInput: inputValue, inputType: inputType) { return plan }
+        }
+        return try FlowBuilder(registry: snapshot.registry).build(flow, inputValue: inputValue, inputType: inputType)
+    }
+
     /// The options of a run of `plan` as `user`: the user's variables are read before the run when the flow
     /// references some, else on a component's first `get_variable`, so plain runs cost no extra storage query.
     /// `depth` counts the flows this run is nested in (Run Flow); its components may run stored flows of the
@@ -108,7 +131,14 @@ struct RunPreparation: Sendable {
 /// Parsed stored flows, keyed by flow id and checked against the record's version token (every write of a
 /// flow changes it), so an edited flow is parsed afresh. Bounded: past `capacity` flows it starts over.
 final class ParsedFlowCache: Sendable {
-    private let entries = Mutex<[UUID: (version: String, flow: Flow)]>([:])
+    private struct Entry {
+        var version: String
+        var flow: Flow
+        /// Plan templates by registry generation and input type; nil: the flow does not build without its input.
+        var templates: [String: ExecutionPlan?] = [:]
+    }
+
+    private let entries = Mutex<[UUID: Entry]>([:])
     private let capacity: Int
 
     init(capacity: Int = 512) { self.capacity = capacity }
@@ -123,7 +153,25 @@ final class ParsedFlowCache: Sendable {
     func keep(_ flow: Flow, of record: FlowRecord) {
         entries.withLock { entries in
             if entries.count >= capacity, entries[record.id] == nil { entries.removeAll(keepingCapacity: true) }
-            entries[record.id] = (record.versionToken, flow)
+            entries[record.id] = Entry(version: record.versionToken, flow: flow)
+        }
+    }
+
+    /// The template kept for `record`'s version under `key`: .some(nil) when the flow had none.
+    func template(of record: FlowRecord, key: String) -> ExecutionPlan?? {
+        entries.withLock { entries in
+            guard let entry = entries[record.id], entry.version == record.versionToken else { return nil }
+            return entry.templates[key]
+        }
+    }
+
+    /// Keeps a template for `record`'s version, if its parsed flow is still kept (a few registry generations at most).
+    func keep(template: ExecutionPlan?, of record: FlowRecord, key: String) {
+        entries.withLock { entries in
+            guard var entry = entries[record.id], entry.version == record.versionToken else { return }
+            if entry.templates.count >= 8 { entry.templates.removeAll() }
+            entry.templates[key] = template
+            entries[record.id] = entry
         }
     }
 }

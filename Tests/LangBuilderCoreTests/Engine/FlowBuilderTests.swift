@@ -221,6 +221,32 @@ import Testing
 
     // MARK: - Documents
 
+    /// A plan made from a template (the flow built without an input) equals the flow built with the input.
+    @Test(arguments: ["chat", "text", "any"])
+    func aTemplatePlusTheInputEqualsBuildingWithTheInput(inputType: String) throws {
+        let builder = try EngineFixture.builder()
+        let flow = try Self.chainDocument.flow()
+        let template = try builder.build(flow, inputType: inputType)
+        let built = try builder.build(flow, inputValue: "hello", inputType: inputType)
+        let made = try #require(FlowBuilder.plan(template, withInput: "hello", inputType: inputType))
+        #expect(made.vertices.map(\.id) == built.vertices.map(\.id))
+        #expect(made.vertices.map { String(describing: $0.inputs) } == built.vertices.map { String(describing: $0.inputs) })
+        #expect(made.vertices.map { $0.node.field("input_value")?.value } == built.vertices.map { $0.node.field("input_value")?.value })
+        #expect(made.vertices.map(\.successors) == built.vertices.map(\.successors))
+        #expect(made.layerIDs == built.layerIDs)
+        // The template itself is left as it was, for the next run.
+        #expect(template.vertices.first { $0.id == "ChatInput-1" }?.node.field("input_value")?.value != "hello")
+    }
+
+    @Test func aRunFromATemplateAnswersItsOwnInput() async throws {
+        let template = try EngineFixture.builder().build(try Self.chainDocument.flow())
+        for input in ["one", "two"] {
+            let plan = try #require(FlowBuilder.plan(template, withInput: input))
+            let result = try await FlowRunner().run(plan, options: RunOptions(inputValue: input))
+            #expect(result.outputText == input.uppercased())
+        }
+    }
+
     static let chainDocument = FlowDocument()
         .node("ChatInput-1", "ChatInput", name: "Question")
         .node("Upper-1", "Upper", name: "Shout")
