@@ -23,6 +23,13 @@ import Testing
 
     /// Flows read by id or endpoint name are cached; every way a flow can change or go is seen at once,
     /// cascades included, while run records leave the cache alone.
+    @Test func idsAreStoredAsFoundationsLowercaseText() {
+        for _ in 0..<1_000 {
+            let id = UUID()
+            #expect(id.sql == id.uuidString.lowercased())
+        }
+    }
+
     @Test func cachedFlowsFollowEveryWrite() async throws {
         let directory = try BundleFixtures.temporaryDirectory("sqlite")
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -547,13 +547,9 @@ public final class EndVertexInfo: Sendable {
         }
     }
 
-    /// Langflow's `results` of the vertex: each produced output's value by output name.
-    public var results: JSONObject { shaped().results }
-
-    /// Langflow's `outputs` of the vertex: `{"message": value, "type": type}` by output name.
-    public var outputsObject: JSONObject { shaped().outputs }
-
-    private func shaped() -> (results: JSONObject, outputs: JSONObject) {
+    /// Langflow's `results` of the vertex (each produced output's value by output name) and its `outputs`
+    /// (`{"message": value, "type": type}` by output name).
+    public func shaped() -> (results: JSONObject, outputs: JSONObject) {
         let names = vertex.outputNames
         let json = outputsJSON
         var results = JSONObject()

@@ -46,8 +46,8 @@ struct RunRecordBuilder {
         for event in events where event.event == "end_vertex" {
             if !logsVertexBuilds, let vertex = event.finishedVertex {
                 // Typed: only what messages and transactions need, without rendering the event.
-                finished.append(
-                    Finished(id: vertex.vertexID, results: vertex.results, outputs: vertex.outputsObject, timestamp: vertex.finishedAt))
+                let (results, outputs) = vertex.shaped()
+                finished.append(Finished(id: vertex.vertexID, results: results, outputs: outputs, timestamp: vertex.finishedAt))
                 continue
             }
             let data = event.data
