@@ -100,4 +100,13 @@ func runEngineBenchmarks() {
 
     let small = try! builder.build(try! Flow(json: chainFlow(2)))
     report("run a 2-vertex flow (whole run)", medianSeconds(200) { _ = runBlocking(small) } * 1e9)
+
+    // ThreadTag is non-blocking (ABI 1.4): the run goes on the caller's thread, without the hand-off to a worker.
+    let quick = try! builder.build(
+        try! Flow(json: [
+            "nodes": [["id": "ThreadTag-1", "data": ["type": "ThreadTag"]], ["id": "ThreadTag-2", "data": ["type": "ThreadTag"]]],
+            "edges": [edge(from: "ThreadTag-1", output: "count", to: "ThreadTag-2", field: "input_value")],
+        ]))
+    precondition(quick.runsOnCaller)
+    report("same, non-blocking components (on the caller's thread)", medianSeconds(200) { _ = runBlocking(quick) } * 1e9)
 }
