@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # HTTP benchmark (issue 4): `langbuilder serve` against a plain Hummingbird hello-world route, with wrk on
 # loopback, plus start-up time and memory. Needs wrk (apt-get install wrk) and python3.
-#   Benchmarks/http-benchmark.sh [--duration SECONDS] [--starts N]
+#   Benchmarks/http-benchmark.sh [--duration SECONDS] [--starts N] [--rounds N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }

@@ -6,9 +6,10 @@ Measures, on this machine and in one run:
   * resident memory (VmRSS) after start and after the load;
   * `POST /api/v1/run/{id}` on a ChatInput -> ChatOutput flow (the first-party langflow-io components) with wrk
     on loopback: p50 at 1 connection, throughput and p99 at 16 connections;
-  * the same wrk runs against a plain Hummingbird hello-world route (`langbuilder-hello-bench`), the baseline.
+  * the same wrk runs against a plain Hummingbird hello-world route (`langbuilder-hello-bench`), the baseline,
+    alternating with the run's in rounds (medians), with each server's CPU time per request at 16 connections.
 
-Usage: http_benchmark.py BIN_DIR BUNDLES_DIR [--duration SECONDS] [--starts N]
+Usage: http_benchmark.py BIN_DIR BUNDLES_DIR [--duration SECONDS] [--starts N] [--rounds N]
 (http-benchmark.sh passes the release build directory as both: the server loads every first-party bundle, as by default.)
 """
 import argparse
@@ -106,6 +107,13 @@ def wrk(url, connections, threads, duration, script=None, env=None):
     return {"p50_ms": ms("50%"), "p99_ms": ms("99%"), "rps": rps, "non2xx": int(errors.group(1)) if errors else 0, "requests": total}
 
 
+def cpu_seconds(pid):
+    """User + system CPU time the process used so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def recorded_runs(data, flow_id):
     """Runs of the flow whose records reached the SQLite file (two transactions each: ChatInput, ChatOutput)."""
     import sqlite3
@@ -135,6 +143,7 @@ def main():
     parser.add_argument("bundles")
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--starts", type=int, default=9)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     root = tempfile.mkdtemp(prefix="lb-http-bench-")
     try:
@@ -169,9 +178,37 @@ def main():
             f.write(LUA_RUN)
         env = dict(os.environ, LB_KEY=key)
         url = f"http://127.0.0.1:{port}/api/v1/run/{flow_id}"
+
+        hello_port = free_port()
+        hello = subprocess.Popen([os.path.join(args.bin_dir, "langbuilder-hello-bench"), str(hello_port)],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", hello_port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.01)
+        hello_url = f"http://127.0.0.1:{hello_port}/"
+
+        # Rounds alternate the two servers, so that a machine whose speed drifts (shared cores) slows both alike;
+        # each figure is the median over the rounds, and so is the ratio of the two throughputs.
         wrk(url, 1, 1, 2, script, env)  # warm-up
-        run1 = wrk(url, 1, 1, args.duration, script, env)
-        run16 = wrk(url, 16, 2, args.duration, script, env)
+        wrk(hello_url, 1, 1, 2)
+        rounds = {"run1": [], "run16": [], "hello1": [], "hello16": [], "ratio": [], "cpu_run": [], "cpu_hello": []}
+        for _ in range(args.rounds):
+            rounds["run1"].append(wrk(url, 1, 1, args.duration, script, env))
+            rounds["hello1"].append(wrk(hello_url, 1, 1, args.duration))
+            before = cpu_seconds(process.pid)
+            run16 = wrk(url, 16, 2, args.duration, script, env)
+            rounds["cpu_run"].append(1e6 * (cpu_seconds(process.pid) - before) / run16["requests"])
+            before = cpu_seconds(hello.pid)
+            hello16 = wrk(hello_url, 16, 2, args.duration)
+            rounds["cpu_hello"].append(1e6 * (cpu_seconds(hello.pid) - before) / hello16["requests"])
+            rounds["run16"].append(run16)
+            rounds["hello16"].append(hello16)
+            rounds["ratio"].append(run16["rps"] / hello16["rps"])
+        hello.send_signal(signal.SIGTERM)
+        hello.wait(timeout=30)
         rss_loaded = rss_kib(process.pid)
         # The recorder writes off the response path: wait until it stops growing, then compare with the runs made.
         previous, recorded, waited = -1, 0, 0.0
@@ -185,34 +222,27 @@ def main():
         rss_drained = rss_kib(process.pid)
         stop(process)
 
-        hello_port = free_port()
-        hello = subprocess.Popen([os.path.join(args.bin_dir, "langbuilder-hello-bench"), str(hello_port)],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", hello_port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.01)
-        hello_url = f"http://127.0.0.1:{hello_port}/"
-        wrk(hello_url, 1, 1, 2)
-        hello1 = wrk(hello_url, 1, 1, args.duration)
-        hello16 = wrk(hello_url, 16, 2, args.duration)
-        hello.send_signal(signal.SIGTERM)
-        hello.wait(timeout=30)
-
+        def median(key, field):
+            return statistics.median(r[field] for r in rounds[key])
+        measured = sum(r["requests"] for key in ("run1", "run16") for r in rounds[key])
+        errors = sum(r["non2xx"] for key in rounds if key.startswith(("run", "hello")) for r in rounds[key])
         cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
-        print(f"machine: {os.cpu_count()} cores, {cpu}; wrk {args.duration} s per measurement")
+        print(f"machine: {os.cpu_count()} cores, {cpu}; wrk {args.duration} s per measurement, {args.rounds} rounds, medians")
         print(f"start to first /health 200, fresh data dir:    median {statistics.median(fresh):7.1f} ms  (n={len(fresh)}, min {min(fresh):.1f}, max {max(fresh):.1f})")
         print(f"start to first /health 200, existing data dir: median {statistics.median(again):7.1f} ms  (n={len(again)}, min {min(again):.1f}, max {max(again):.1f})")
         print(f"RSS after start: {rss_idle / 1024:.1f} MiB; after the load: {rss_loaded / 1024:.1f} MiB; "
               f"once the recorder caught up: {rss_drained / 1024:.1f} MiB")
-        print(f"runs recorded in SQLite: {recorded} (wrk made {run1['requests'] + run16['requests']} measured runs, "
+        print(f"runs recorded in SQLite: {recorded} (wrk made {measured} measured runs, "
               f"plus warm-up and check; the recorder caught up {waited:.0f} s after the load)")
-        print(f"{'':34} {'p50 @1':>10} {'req/s @1':>10} {'p50 @16':>10} {'p99 @16':>10} {'req/s @16':>10} {'non-2xx':>8}")
-        for name, one, sixteen in (("POST /api/v1/run (ChatIn->ChatOut)", run1, run16), ("hello-world route (baseline)", hello1, hello16)):
-            print(f"{name:34} {one['p50_ms']:8.3f}ms {one['rps']:10.0f} {sixteen['p50_ms']:8.3f}ms {sixteen['p99_ms']:8.3f}ms {sixteen['rps']:10.0f} {one['non2xx'] + sixteen['non2xx']:8d}")
-        print(f"run throughput at 16 connections = {100 * run16['rps'] / hello16['rps']:.0f} % of the hello-world route")
+        print(f"{'':34} {'p50 @1':>10} {'req/s @1':>10} {'p50 @16':>10} {'p99 @16':>10} {'req/s @16':>10} {'CPU/req @16':>12}")
+        for name, one, sixteen, cpu_key in (("POST /api/v1/run (ChatIn->ChatOut)", "run1", "run16", "cpu_run"),
+                                            ("hello-world route (baseline)", "hello1", "hello16", "cpu_hello")):
+            print(f"{name:34} {median(one, 'p50_ms'):8.3f}ms {median(one, 'rps'):10.0f} {median(sixteen, 'p50_ms'):8.3f}ms "
+                  f"{median(sixteen, 'p99_ms'):8.3f}ms {median(sixteen, 'rps'):10.0f} {statistics.median(rounds[cpu_key]):9.1f} µs")
+        print(f"non-2xx responses: {errors}")
+        ratios = ", ".join(f"{100 * r:.0f} %" for r in rounds["ratio"])
+        print(f"run throughput at 16 connections = {100 * statistics.median(rounds['ratio']):.0f} % of the hello-world route "
+              f"(median of the rounds: {ratios})")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
