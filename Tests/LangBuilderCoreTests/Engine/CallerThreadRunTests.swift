@@ -17,6 +17,11 @@ import Testing
 
     static var currentThread: Int64 { Int64(Int(bitPattern: UInt(pthread_self()))) }
 
+    /// Two vertices, the first feeding the second's input.
+    static func chain(_ first: (id: String, type: String), _ second: (id: String, type: String)) -> FlowDocument {
+        FlowDocument().node(first.id, first.type).node(second.id, second.type).edge(first.id, "count", to: second.id, "input_value")
+    }
+
     @Test func theLoaderReadsTheFlag() throws {
         let registry = try EngineFixture.registry()
         #expect(registry.component(named: "ThreadTag")?.descriptor.isNonBlocking == true)
@@ -25,11 +30,7 @@ import Testing
     }
 
     @Test func aRunOfNonBlockingComponentsGoesOnTheCallersThreadAndHasEndedWhenStartReturns() async throws {
-        let document = FlowDocument()
-            .node("ThreadTag-1", "ThreadTag")
-            .node("ThreadTag-2", "ThreadTag")
-            .edge("ThreadTag-1", "count", to: "ThreadTag-2", "input_value")
-        let plan = try EngineFixture.plan(document)
+        let plan = try EngineFixture.plan(Self.chain(("ThreadTag-1", "ThreadTag"), ("ThreadTag-2", "ThreadTag")))
         #expect(plan.runsOnCaller)
 
         let (caller, run) = { (Self.currentThread, FlowRunner().start(plan)) }()
@@ -42,11 +43,7 @@ import Testing
     }
 
     @Test func oneBlockingComponentSendsTheWholeRunToAWorker() async throws {
-        let document = FlowDocument()
-            .node("ThreadTag-1", "ThreadTag")
-            .node("BlockingThreadTag-1", "BlockingThreadTag")
-            .edge("ThreadTag-1", "count", to: "BlockingThreadTag-1", "input_value")
-        let plan = try EngineFixture.plan(document)
+        let plan = try EngineFixture.plan(Self.chain(("ThreadTag-1", "ThreadTag"), ("BlockingThreadTag-1", "BlockingThreadTag")))
         #expect(!plan.runsOnCaller)
 
         let (caller, run) = { (Self.currentThread, FlowRunner().start(plan)) }()
