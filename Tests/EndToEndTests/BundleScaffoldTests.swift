@@ -37,6 +37,7 @@ import Testing
         #expect(bundle.descriptor.version == "0.1.0")
         #expect(bundle.descriptor.fingerprint.language == .c)
         #expect(bundle.descriptor.components.map(\.typeName) == ["Greet"])
+        #expect(bundle.descriptor.components.map(\.isNonBlocking) == [true], "the example only computes (ABI 1.4)")
         #expect(try Self.greet(library, .string("Ada")) == [.string("Hello, Ada!")])
         // A Message edge brings its text, escapes decoded (langbuilder_bundle.h's lb_value_text_of / the SDK's Inputs).
         #expect(try Self.greet(library, .json(type: "Message", text: #"{"sender":"User","text":"Ad\u00e1 \"L\""}"#)) == [.string("Hello, Adá \"L\"!")])
@@ -132,6 +133,7 @@ import Testing
         #expect(bundle.descriptor.id == "com.example.my-swift-greeter")
         #expect(bundle.descriptor.fingerprint.language == .swift)
         #expect(bundle.descriptor.components.map(\.typeName) == ["Greet"])
+        #expect(bundle.descriptor.components.map(\.isNonBlocking) == [true], "the example only computes (ABI 1.4)")
         #expect(try Self.greet(library, .string("Ada")) == [.string("Hello, Ada!")])
         // A Message edge brings its text, escapes decoded (langbuilder_bundle.h's lb_value_text_of / the SDK's Inputs).
         #expect(try Self.greet(library, .json(type: "Message", text: #"{"sender":"User","text":"Ad\u00e1 \"L\""}"#)) == [.string("Hello, Adá \"L\"!")])
