@@ -118,11 +118,8 @@ extension VertexResult {
         for (name, produced) in zip(outputOrder, outputValues) {
             guard let value = produced else { continue }
             let json = value.jsonValue
-            var messageText: String?
-            if case .json("Message", let raw) = value, var message = json.objectValue {
-                // The text as `value.text` reads it, from the object already parsed.
-                let text = message["text"]?.stringValue ?? raw
-                messageText = text
+            if case .json("Message", _) = value, var message = json.objectValue {
+                let text = value.text(parsed: json)
                 message["session_id"] = message["session_id"] ?? .string(sessionID)
                 message["flow_id"] = .string(flowID)
                 message["run_id"] = .string(runID)
@@ -143,7 +140,7 @@ extension VertexResult {
                     artifacts["type"] = .string(value.jsonTypeName)
                 }
             }
-            outputs[name] = ["message": value.isText ? .string(messageText ?? value.text) : json, "type": .string(value.jsonTypeName)]
+            outputs[name] = ["message": value.isText ? .string(value.text(parsed: json)) : json, "type": .string(value.jsonTypeName)]
             logs[name] = .array([])
         }
         return [

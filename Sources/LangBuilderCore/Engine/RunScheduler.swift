@@ -557,9 +557,7 @@ public final class EndVertexInfo: Sendable {
         for (position, name) in names.enumerated() where position < outputs.count {
             guard let value = outputs[position], let parsed = json[position] else { continue }
             results[name] = parsed
-            // A Message's text as `value.text` reads it, from the object already parsed.
-            let text = value.isText ? (parsed["text"]?.stringValue ?? value.text) : nil
-            outputsObject[name] = ["message": text.map(JSONValue.string) ?? parsed, "type": .string(value.jsonTypeName)]
+            outputsObject[name] = ["message": value.isText ? .string(value.text(parsed: parsed)) : parsed, "type": .string(value.jsonTypeName)]
         }
         return (results, outputsObject)
     }

@@ -18,6 +18,12 @@ extension Value {
 
     /// The text a person reads for this value: a Message's text, a string, other values as JSON.
     public var text: String { TypeRegistry.text(of: self) }
+
+    /// ``text``, read from `parsed` (this value's ``jsonValue``) instead of parsing the document again.
+    func text(parsed: JSONValue) -> String {
+        guard case .json(let type, let raw) = self, TypeRegistry.textDocumentTypes.contains(type) else { return text }
+        return parsed["text"]?.stringValue ?? raw
+    }
 }
 
 extension TypeRegistry {

@@ -66,11 +66,14 @@ public struct TypeRegistry: Sendable {
     // MARK: - Reading values as scalars (used by the libffi tier and by components)
 
     /// The text of a value: strings as they are, a Message's or Data's `text` key, other JSON as its text.
+    /// The JSON document types whose text is their `text` member.
+    static let textDocumentTypes: Set<String> = ["Message", "Data", "JSON", "Text"]
+
     public static func text(of value: Value) -> String {
         switch value {
         case .string(let text): return text
         case .json(let type, let text):
-            if type == "Message" || type == "Data" || type == "JSON" || type == "Text",
+            if textDocumentTypes.contains(type),
                 let parsed = try? JSONValue(parsing: text), let inner = parsed["text"]?.stringValue
             {
                 return inner

@@ -168,10 +168,9 @@ final class ParsedFlowCache: Sendable {
     /// Keeps a template for `record`'s version, if its parsed flow is still kept (a few registry generations at most).
     func keep(template: ExecutionPlan?, of record: FlowRecord, key: String) {
         entries.withLock { entries in
-            guard var entry = entries[record.id], entry.version == record.versionToken else { return }
-            if entry.templates.count >= 8 { entry.templates.removeAll() }
-            entry.templates[key] = template
-            entries[record.id] = entry
+            guard entries[record.id]?.version == record.versionToken else { return }
+            if entries[record.id]!.templates.count >= 8 { entries[record.id]!.templates.removeAll() }
+            entries[record.id]!.templates[key] = template  // in place: the kept flow and templates are not copied
         }
     }
 }
