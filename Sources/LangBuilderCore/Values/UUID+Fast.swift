@@ -1,16 +1,18 @@
 public import Foundation
+import Synchronization
 
 extension UUID {
     /// A random (version 4) UUID from the system's secure generator (`getrandom`).
     ///
     /// Foundation's `UUID()` on Linux opens, reads and closes `/dev/urandom` for every UUID (about 3.5 µs here,
-    /// and a file-table lock under load); a run makes several ids, so the run path uses this one (0.7 µs).
+    /// and a file-table lock under load); a run makes several ids, so the run path uses this one, whose bytes
+    /// come from ``RandomPool`` (one `getrandom` call per 256 ids).
     public static func random() -> UUID {
-        var generator = SystemRandomNumberGenerator()
         var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &bytes) { raw in
-            raw.storeBytes(of: generator.next() as UInt64, toByteOffset: 0, as: UInt64.self)
-            raw.storeBytes(of: generator.next() as UInt64, toByteOffset: 8, as: UInt64.self)
+            let (high, low) = RandomPool.shared.next()
+            raw.storeBytes(of: high, toByteOffset: 0, as: UInt64.self)
+            raw.storeBytes(of: low, toByteOffset: 8, as: UInt64.self)
         }
         bytes.6 = (bytes.6 & 0x0F) | 0x40  // version 4
         bytes.8 = (bytes.8 & 0x3F) | 0x80  // RFC 4122 variant
@@ -23,13 +25,12 @@ extension UUID {
     /// index then grows at its end instead of at a random page per insert, so a batch of records dirties a few
     /// pages instead of one per record (SQLite writes each dirty page whole at every commit).
     public static func timeOrdered(at date: Date = Date()) -> UUID {
-        var generator = SystemRandomNumberGenerator()
         let milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1000))
         var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &bytes) { raw in
+            let (random, low) = RandomPool.shared.next()
             raw.storeBytes(of: (milliseconds << 16).bigEndian, toByteOffset: 0, as: UInt64.self)
-            raw.storeBytes(of: generator.next() as UInt64, toByteOffset: 8, as: UInt64.self)
-            let random = generator.next() as UInt64
+            raw.storeBytes(of: low, toByteOffset: 8, as: UInt64.self)
             raw[6] = UInt8(truncatingIfNeeded: random)
             raw[7] = UInt8(truncatingIfNeeded: random >> 8)
         }
@@ -88,5 +89,42 @@ extension UUID {
             }
             return complete ? UUID(uuid: value) : nil
         }
+    }
+}
+
+/// Random bytes from the system's secure generator, fetched 4 KiB at a time.
+///
+/// `SystemRandomNumberGenerator` makes one `getrandom` system call per 8 bytes; a run makes several ids of 16
+/// bytes each, so those calls were a measurable part of a short run. The bytes are the same kind (the
+/// kernel's CSPRNG); they are only fetched in bulk, handed out once each, and never shared with a child
+/// process (the server never forks). Ids only: keys and tokens take their bytes from their own generators.
+final class RandomPool: Sendable {
+    static let shared = RandomPool()
+    private static let size = 4096
+
+    private struct Buffer: ~Copyable {
+        let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: RandomPool.size, alignment: 8)
+        var used = RandomPool.size
+    }
+    private let buffer = Mutex(Buffer())
+
+    /// 16 fresh random bytes, as two words.
+    func next() -> (UInt64, UInt64) {
+        buffer.withLock { buffer in
+            if buffer.used == Self.size {
+                Self.fill(buffer.bytes)
+                buffer.used = 0
+            }
+            defer { buffer.used += 16 }
+            return (
+                buffer.bytes.load(fromByteOffset: buffer.used, as: UInt64.self),
+                buffer.bytes.load(fromByteOffset: buffer.used + 8, as: UInt64.self)
+            )
+        }
+    }
+
+    /// `arc4random_buf` is the system's secure generator in one call: `getrandom(2)` in glibc ≥ 2.36.
+    private static func fill(_ bytes: UnsafeMutableRawBufferPointer) {
+        arc4random_buf(bytes.baseAddress!, bytes.count)
     }
 }

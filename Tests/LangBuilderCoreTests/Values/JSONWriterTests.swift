@@ -55,6 +55,19 @@ import Testing
         }
     }
 
+    /// The bytes come from a shared pool refilled every 256 ids: threads drawing at once never get the same bytes.
+    @Test func idsDrawnOnManyThreadsAtOnceAreDistinct() async {
+        let ids = await withTaskGroup(of: [UUID].self) { group in
+            for _ in 0..<4 { group.addTask { (0..<5_000).map { _ in UUID.random() } + (0..<5_000).map { _ in UUID.timeOrdered() } } }
+            return await group.reduce(into: [UUID]()) { $0 += $1 }
+        }
+        #expect(ids.count == 40_000)
+        #expect(Set(ids).count == ids.count)
+        // Not the same 64 random bits twice either (a pool handing out a word twice would show here).
+        let lows = ids.map { id in withUnsafeBytes(of: id.uuid) { $0.load(fromByteOffset: 8, as: UInt64.self) } }
+        #expect(Set(lows).count == lows.count)
+    }
+
     @Test func timeOrderedIdsAreVersion7AndSortByTheirMillisecond() {
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         let ids = (0..<1_000).map { UUID.timeOrdered(at: start.addingTimeInterval(Double($0) / 500)) }
