@@ -79,7 +79,7 @@ public func buildRouter(
     let builds = BuildJobRegistry(retention: settings.buildRetention)
     RunController(preparation: preparation, activeRuns: activeRuns, recorder: recorder).addRoutes(to: authenticated)
     BuildController(preparation: preparation, activeRuns: activeRuns, recorder: recorder, builds: builds).addRoutes(to: authenticated)
-    MonitorController(storage: storage).addRoutes(to: authenticated)
+    MonitorController(storage: storage, recorder: recorder).addRoutes(to: authenticated)
     WebhookController(
         preparation: preparation, authenticator: Authenticator(storage: storage, tokens: auth.tokens, cache: auth.credentialCache), authEnabled: settings.webhookAuthEnabled,
         activeRuns: activeRuns, recorder: recorder

@@ -353,6 +353,24 @@ public actor MemoryStorageDriver: StorageDriver {
         return vertexBuilds.removeAll { $0.flowID == flowID }
     }
 
+    public func pruneRunRecords(flowIDs: [UUID]?, keeping retention: RunRecordRetention) async throws -> Int {
+        try checkOpen()
+        try retention.validate()
+        let flows = flowIDs.map(Set.init) ?? Set(transactions.all { _ in true }.map(\.flowID) + vertexBuilds.all { _ in true }.map(\.flowID))
+        var deleted = 0
+        for flow in flows {
+            let old = transactions.sorted(where: { $0.flowID == flow }, by: { compare($0.timestamp, $1.timestamp) }).dropLast(retention.transactionsPerFlow)
+            for record in old { deleted += transactions.remove(record.id) ? 1 : 0 }
+            let builds = vertexBuilds.sorted(where: { $0.flowID == flow }, by: { compare($0.timestamp, $1.timestamp) })
+            var doomed = Set(builds.dropLast(retention.vertexBuildsPerFlow).map(\.id))
+            for (_, ofVertex) in Dictionary(grouping: builds, by: \.vertexID) {
+                doomed.formUnion(ofVertex.dropLast(retention.vertexBuildsPerVertex).map(\.id))
+            }
+            for id in doomed { deleted += vertexBuilds.remove(id) ? 1 : 0 }
+        }
+        return deleted
+    }
+
     // MARK: - Files
 
     public func createFile(_ file: FileRecord) async throws -> FileRecord {

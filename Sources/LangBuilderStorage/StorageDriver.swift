@@ -116,6 +116,10 @@ public protocol StorageDriver: Sendable {
     /// The flow's vertex builds, oldest first.
     func vertexBuilds(flowID: UUID) async throws -> [VertexBuildRecord]
     @discardableResult func deleteVertexBuilds(flowID: UUID) async throws -> Int
+    /// Deletes the oldest transactions and vertex builds of each flow in `flowIDs` (nil: of every flow) beyond
+    /// what `retention` keeps; newest means latest `timestamp`, then latest written. Messages are untouched.
+    /// Returns how many records were deleted.
+    @discardableResult func pruneRunRecords(flowIDs: [UUID]?, keeping retention: RunRecordRetention) async throws -> Int
 
     // MARK: Files
 

@@ -362,6 +362,42 @@ public final class SQLiteStorageDriver: StorageDriver {
         }
     }
 
+    public func pruneRunRecords(flowIDs: [UUID]?, keeping retention: RunRecordRetention) async throws -> Int {
+        try checkOpen()
+        try retention.validate()
+        return try await write(touchingFlows: false) { db in
+            let flows =
+                try flowIDs.map { $0.map(\.sql) }
+                ?? String.fetchAll(db, sql: "SELECT DISTINCT flow_id FROM \"transaction\" UNION SELECT DISTINCT flow_id FROM vertex_build")
+            var deleted = 0
+            for flow in flows {
+                // Reverse scans of the (flow_id, timestamp) indexes, whose entries end with the row id.
+                try db.execute(
+                    sql: """
+                        DELETE FROM "transaction" WHERE rowid IN (
+                            SELECT rowid FROM "transaction" WHERE flow_id = ? ORDER BY timestamp DESC, rowid DESC LIMIT -1 OFFSET ?)
+                        """, arguments: [flow, retention.transactionsPerFlow])
+                deleted += db.changesCount
+                try db.execute(
+                    sql: """
+                        DELETE FROM vertex_build WHERE rowid IN (
+                            SELECT rowid FROM vertex_build WHERE flow_id = ? ORDER BY timestamp DESC, rowid DESC LIMIT -1 OFFSET ?)
+                        """, arguments: [flow, retention.vertexBuildsPerFlow])
+                deleted += db.changesCount
+                try db.execute(
+                    sql: """
+                        DELETE FROM vertex_build WHERE rowid IN (
+                            SELECT rowid FROM (
+                                SELECT rowid, row_number() OVER (PARTITION BY vertex_id ORDER BY timestamp DESC, rowid DESC) AS newer
+                                FROM vertex_build WHERE flow_id = ?)
+                            WHERE newer > ?)
+                        """, arguments: [flow, retention.vertexBuildsPerVertex])
+                deleted += db.changesCount
+            }
+            return deleted
+        }
+    }
+
     // MARK: - Files
 
     public func createFile(_ file: FileRecord) async throws -> FileRecord {

@@ -32,6 +32,7 @@ public struct StorageDriverConformance: Sendable {
         case messages
         case recordRunIsAllOrNothing
         case transactionsAndVertexBuilds
+        case runRecordRetention
         case files
         case timestampsKeepMicroseconds
         case concurrentRuns
@@ -86,6 +87,7 @@ public struct StorageDriverConformance: Sendable {
         case .messages: try await messages(storage)
         case .recordRunIsAllOrNothing: try await recordRunIsAllOrNothing(storage)
         case .transactionsAndVertexBuilds: try await transactionsAndVertexBuilds(storage)
+        case .runRecordRetention: try await runRecordRetention(storage)
         case .files: try await files(storage)
         case .timestampsKeepMicroseconds: try await timestamps(storage)
         case .concurrentRuns: try await concurrentRuns(storage)
@@ -621,6 +623,41 @@ public struct StorageDriverConformance: Sendable {
         try expectEqual(try await storage.deleteVertexBuilds(flowID: flow.id), 3, "deleteVertexBuilds")
         try expectEqual(try await storage.vertexBuilds(flowID: flow.id), [], "none left")
         try expectEqual(try await storage.vertexBuilds(flowID: other.id).count, 1, "other flows keep theirs")
+    }
+
+    private func runRecordRetention(_ storage: any StorageDriver) async throws {
+        let alice = try await storage.createUser(UserRecord(username: "alice", passwordHash: "a"))
+        let flow = try await storage.createFlow(FlowRecord(name: "f", userID: alice.id))
+        let other = try await storage.createFlow(FlowRecord(name: "other", userID: alice.id))
+        let kept = message(flow, "s", at: 1)
+        // Written out of order, with a tie at 4 s that the writing order breaks.
+        let transactions = [transaction(flow, at: 5), transaction(flow, at: 1), transaction(flow, at: 4), transaction(flow, at: 4), transaction(flow, at: 2)]
+        func build(_ flow: FlowRecord, _ vertex: String, at seconds: Double) -> VertexBuildRecord {
+            VertexBuildRecord(flowID: flow.id, vertexID: vertex, data: "{}", artifacts: "{}", valid: true, timestamp: time(seconds))
+        }
+        let builds = [build(flow, "A", at: 1), build(flow, "A", at: 2), build(flow, "A", at: 3), build(flow, "B", at: 4), build(flow, "B", at: 5), build(flow, "C", at: 6)]
+        try await storage.recordRun(
+            messages: [kept], transactions: transactions + (1...3).map { transaction(other, at: Double($0)) },
+            vertexBuilds: builds + [build(other, "A", at: 1), build(other, "A", at: 2)])
+
+        try await expectInvalid("a negative count") {
+            _ = try await storage.pruneRunRecords(flowIDs: nil, keeping: RunRecordRetention(transactionsPerFlow: -1))
+        }
+        try expectEqual(try await storage.pruneRunRecords(flowIDs: [flow.id], keeping: RunRecordRetention()), 0, "nothing beyond Langflow's defaults")
+        let retention = RunRecordRetention(transactionsPerFlow: 2, vertexBuildsPerFlow: 4, vertexBuildsPerVertex: 2)
+        // Flow: 3 transactions; the builds of A at 1 s (the 3rd of A) and at 2 s (the 5th of the flow).
+        try expectEqual(try await storage.pruneRunRecords(flowIDs: [flow.id], keeping: retention), 5, "the oldest beyond the limits")
+        try expectEqual(
+            try await storage.transactions(flowID: flow.id, pagination: nil).items.map(\.id), [transactions[3], transactions[0]].map(\.id),
+            "the newest two, of a tie the later written")
+        try expectEqual(try await storage.vertexBuilds(flowID: flow.id).map(\.id), [builds[2], builds[3], builds[4], builds[5]].map(\.id), "the newest builds, two per vertex at most")
+        try expectEqual(try await storage.transactions(flowID: other.id, pagination: nil).total, 3, "other flows are pruned only when named")
+        try expectEqual(try await storage.messages(MessageQuery(flowID: flow.id)), [kept.normalized()], "messages are never pruned")
+
+        try expectEqual(try await storage.pruneRunRecords(flowIDs: nil, keeping: RunRecordRetention(transactionsPerFlow: 1, vertexBuildsPerFlow: 0)), 1 + 2 + 4 + 2, "every flow")
+        try expectEqual(try await storage.transactions(flowID: other.id, pagination: nil).items.map(\.timestamp), [time(3)], "the newest one")
+        try expectEqual(try await storage.transactions(flowID: flow.id, pagination: nil).items.map(\.id), [transactions[0].id], "the newest one")
+        try expectEqual(try await storage.vertexBuilds(flowID: other.id), [], "no builds kept")
     }
 
     // MARK: - Files

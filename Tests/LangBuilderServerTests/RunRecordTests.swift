@@ -12,6 +12,37 @@ import Testing
 /// Runs leave Langflow's run records (messages, transactions) in storage, written off the response path
 /// (issue "REST server", item run records).
 @Suite struct RunRecordTests {
+    /// As in Langflow, whose runs write their records before they answer: what a run recorded is in the
+    /// monitor as soon as its response arrived, even when storage writes slowly (20 ms a batch here), and a
+    /// session deleted right after a run stays deleted.
+    @Test func theMonitorShowsARunsRecordsAsSoonAsItAnswered() async throws {
+        let recording = try await RecordingServer(storage: SlowStorage(MemoryStorageDriver()))
+        let flow = try await recording.flow("Shout", FlowDocuments.shout, endpoint: "shout")
+        try await recording.app().test(.router) { client in
+            let key = try await recording.apiKey(for: "bob", client: client)
+            let bob = try await recording.bearer("bob")
+            for session in ["s1", "s2"] {
+                try await client.execute(
+                    uri: "/api/v1/run/shout", method: .post, headers: .apiKey(key) + .json, body: jsonBody(["input_value": "hello", "session_id": .string(session)])
+                ) { response in #expect(response.status == .ok) }
+            }
+            try await client.execute(uri: "/api/v1/monitor/messages?flow_id=\(flow.id.lower)", method: .get, headers: bob) { response in
+                #expect(try response.body.json().arrayValue?.count == 4)
+            }
+            try await client.execute(uri: "/api/v1/monitor/transactions?flow_id=\(flow.id.lower)", method: .get, headers: bob) { response in
+                #expect(try response.body.json()["total"] == 6)
+            }
+            try await client.execute(
+                uri: "/api/v1/run/shout", method: .post, headers: .apiKey(key) + .json, body: jsonBody(["input_value": "again", "session_id": "s1"])
+            ) { response in #expect(response.status == .ok) }
+            try await client.execute(uri: "/api/v1/monitor/messages/session/s1", method: .delete, headers: bob) { response in
+                #expect(response.status == .noContent)
+            }
+            await recording.recorder.flush()
+            #expect(try await recording.storage.messages(MessageQuery(flowID: flow.id)).map(\.sessionID) == ["s2", "s2"])
+        }
+    }
+
     @Test func aRunLeavesItsMessagesAndTransactionsInTheMonitor() async throws {
         let recording = try await RecordingServer()
         let flow = try await recording.flow("Shout", FlowDocuments.shout, endpoint: "shout")

@@ -65,6 +65,50 @@ import Testing
         #expect(recorder.queuedCount == 0)
     }
 
+    /// Langflow's retention, per flow: the newest transactions and vertex builds stay, messages all stay.
+    @Test func keepsEachFlowsNewestRecords() async throws {
+        let storage = MemoryStorageDriver()
+        let user = try await storage.createUser(UserRecord(username: "ada", passwordHash: "h", isActive: true))
+        let busy = try await storage.createFlow(FlowRecord(name: "busy", data: FlowDocuments.shout.serialized(), userID: user.id))
+        let quiet = try await storage.createFlow(FlowRecord(name: "quiet", data: FlowDocuments.shout.serialized(), userID: user.id))
+        let policy = RunRecorder.Policy(retention: RunRecordRetention(transactionsPerFlow: 6, vertexBuildsPerFlow: 2, vertexBuildsPerVertex: 1))
+        let recorder = RunRecorder(storage: storage, policy: policy, capacity: 100, maxBatch: 1, retryDelays: [], logger: Logger(label: "test"))
+        for index in 0..<5 {
+            let (run, plan) = try await finishedRun("run \(index)")
+            await recorder.record(run, plan: plan, flowID: busy.id, kind: .build(logVertexBuilds: true))
+        }
+        let (run, plan) = try await finishedRun("quiet")
+        await recorder.record(run, plan: plan, flowID: quiet.id)
+        await recorder.flush()
+
+        // Three vertices a run: the last two runs' transactions; one build per vertex (of the last run), two at most.
+        let transactions = try await storage.transactions(flowID: busy.id, pagination: nil)
+        #expect(transactions.total == 6)
+        let kept = Set(transactions.items.compactMap(\.inputs).filter { $0.contains("run ") }.map { $0.contains("run 4") ? "run 4" : $0.contains("run 3") ? "run 3" : "older" })
+        #expect(kept == ["run 3", "run 4"])
+        let builds = try await storage.vertexBuilds(flowID: busy.id)
+        #expect(builds.count == 2)
+        #expect(Set(builds.map(\.vertexID)).count == 2, "the newest build of each of the last two vertices")
+        #expect(builds.allSatisfy { $0.data?.contains("RUN 4") == true || $0.data?.contains("run 4") == true })
+        #expect(try await storage.transactions(flowID: quiet.id, pagination: nil).total == 3, "another flow keeps its own")
+        #expect(try await storage.messages(LangBuilderStorage.MessageQuery(flowID: busy.id)).count == 10, "messages are never pruned")
+    }
+
+    /// Langflow's `transactions_storage_enabled` and `vertex_builds_storage_enabled` turned off: messages only.
+    @Test func writesOnlyMessagesWhenTransactionsAndBuildsAreOff() async throws {
+        let storage = MemoryStorageDriver()
+        let user = try await storage.createUser(UserRecord(username: "ada", passwordHash: "h", isActive: true))
+        let flow = try await storage.createFlow(FlowRecord(name: "f", data: FlowDocuments.shout.serialized(), userID: user.id))
+        let policy = RunRecorder.Policy(storesTransactions: false, storesVertexBuilds: false)
+        let recorder = RunRecorder(storage: storage, policy: policy, capacity: 100, maxBatch: 100, retryDelays: [], logger: Logger(label: "test"))
+        let (run, plan) = try await finishedRun("hello")
+        await recorder.record(run, plan: plan, flowID: flow.id, kind: .build(logVertexBuilds: true))
+        await recorder.flush()
+        #expect(try await storage.messages(LangBuilderStorage.MessageQuery(flowID: flow.id)).map(\.text) == ["hello", "HELLO"])
+        #expect(try await storage.transactions(flowID: flow.id, pagination: nil).total == 0)
+        #expect(try await storage.vertexBuilds(flowID: flow.id).isEmpty)
+    }
+
     @Test func convertsEngineTimestamps() {
         let date = RunRecordBuilder.parseTimestamp("2026-11-21T23:56:30.445384Z")
         #expect(date.map { ServerTimestamp.format($0) } == "2026-11-21T23:56:30.445384Z")
@@ -203,6 +247,9 @@ final class SlowStorage: StorageDriver, @unchecked Sendable {
     }
     @discardableResult func deleteVertexBuilds(flowID: UUID) async throws -> Int {
         try await base.deleteVertexBuilds(flowID: flowID)
+    }
+    @discardableResult func pruneRunRecords(flowIDs: [UUID]?, keeping retention: RunRecordRetention) async throws -> Int {
+        try await base.pruneRunRecords(flowIDs: flowIDs, keeping: retention)
     }
     @discardableResult func createFile(_ file: FileRecord) async throws -> FileRecord {
         try await base.createFile(file)

@@ -69,6 +69,12 @@ extension ServerConfiguration {
         case accessTokenExpireSeconds = "LANGBUILDER_ACCESS_TOKEN_EXPIRE_SECONDS"
         case refreshTokenExpireSeconds = "LANGBUILDER_REFRESH_TOKEN_EXPIRE_SECONDS"
         case shutdownGraceSeconds = "LANGBUILDER_SHUTDOWN_GRACE_SECONDS"
+        case eventLoopExecutor = "LANGBUILDER_EVENT_LOOP_EXECUTOR"
+        case transactionsStorageEnabled = "LANGBUILDER_TRANSACTIONS_STORAGE_ENABLED"
+        case vertexBuildsStorageEnabled = "LANGBUILDER_VERTEX_BUILDS_STORAGE_ENABLED"
+        case maxTransactionsToKeep = "LANGBUILDER_MAX_TRANSACTIONS_TO_KEEP"
+        case maxVertexBuildsToKeep = "LANGBUILDER_MAX_VERTEX_BUILDS_TO_KEEP"
+        case maxVertexBuildsPerVertex = "LANGBUILDER_MAX_VERTEX_BUILDS_PER_VERTEX"
     }
 
     static let maximumUploadMegabytes = 1024 * 1024
@@ -150,6 +156,18 @@ extension ServerConfiguration {
         {
             configuration.shutdownGrace = .seconds(seconds)
         }
+        if let eventLoops = try value(.eventLoopExecutor, parseBool, expected: boolExpectation) {
+            configuration.eventLoopExecutor = eventLoops
+        }
+        if let enabled = try value(.transactionsStorageEnabled, parseBool, expected: boolExpectation) {
+            configuration.transactionsStorageEnabled = enabled
+        }
+        if let enabled = try value(.vertexBuildsStorageEnabled, parseBool, expected: boolExpectation) {
+            configuration.vertexBuildsStorageEnabled = enabled
+        }
+        if let count = try value(.maxTransactionsToKeep, parseCount, expected: countExpectation) { configuration.maxTransactionsToKeep = count }
+        if let count = try value(.maxVertexBuildsToKeep, parseCount, expected: countExpectation) { configuration.maxVertexBuildsToKeep = count }
+        if let count = try value(.maxVertexBuildsPerVertex, parseCount, expected: countExpectation) { configuration.maxVertexBuildsPerVertex = count }
 
         try configuration.apply(overrides)
         configuration.autoLogin = overrides.autoLogin ?? explicitAutoLogin ?? isLoopback(host: configuration.host)
@@ -245,6 +263,8 @@ extension ServerConfiguration {
     static let hostExpectation = "a host name or IP address"
     static let portExpectation = "a port number from 0 to 65535"
     static let boolExpectation = "true or false"
+    static let countExpectation = "a whole number from 0 to \(maximumRecordCount)"
+    static let maximumRecordCount = 1_000_000_000
     static let lifetimeExpectation = "a whole number of seconds from 1 to \(maximumLifetimeSeconds)"
 
     static func parseHost(_ text: String) -> String? {
@@ -270,6 +290,11 @@ extension ServerConfiguration {
         case "false", "0", "no", "off", "f", "n": false
         default: nil
         }
+    }
+
+    static func parseCount(_ text: String) -> Int? {
+        guard let count = Int(text), (0...maximumRecordCount).contains(count) else { return nil }
+        return count
     }
 
     static func parseName(_ text: String) -> String? {

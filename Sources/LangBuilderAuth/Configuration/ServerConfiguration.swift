@@ -21,6 +21,12 @@ public import Foundation
 /// | ``accessTokenLifetime`` | `LANGBUILDER_ACCESS_TOKEN_EXPIRE_SECONDS` | 3600 s |
 /// | ``refreshTokenLifetime`` | `LANGBUILDER_REFRESH_TOKEN_EXPIRE_SECONDS` | 7 days |
 /// | ``shutdownGrace`` | `LANGBUILDER_SHUTDOWN_GRACE_SECONDS` | 10 s |
+/// | ``eventLoopExecutor`` | `LANGBUILDER_EVENT_LOOP_EXECUTOR` | `true` |
+/// | ``transactionsStorageEnabled`` | `LANGBUILDER_TRANSACTIONS_STORAGE_ENABLED` | `true` |
+/// | ``vertexBuildsStorageEnabled`` | `LANGBUILDER_VERTEX_BUILDS_STORAGE_ENABLED` | `true` |
+/// | ``maxTransactionsToKeep`` | `LANGBUILDER_MAX_TRANSACTIONS_TO_KEEP` | 3000 per flow |
+/// | ``maxVertexBuildsToKeep`` | `LANGBUILDER_MAX_VERTEX_BUILDS_TO_KEEP` | 3000 per flow |
+/// | ``maxVertexBuildsPerVertex`` | `LANGBUILDER_MAX_VERTEX_BUILDS_PER_VERTEX` | 50 |
 ///
 /// Auto-login makes every visitor the superuser, so unless it is set explicitly it follows the host: on for a
 /// loopback address, off for anything else.
@@ -52,6 +58,23 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var refreshTokenLifetime: Duration
     /// How long runs in progress may go on after SIGTERM/SIGINT before they are cancelled.
     public var shutdownGrace: Duration = .seconds(10)
+    /// Whether Swift concurrency's tasks run on SwiftNIO's event loops (the threads that read and write the
+    /// sockets) instead of a second pool of threads. Request handlers then answer without a hand-off between
+    /// the two pools. It is safe because nothing in the server blocks a task's thread: blocking components run
+    /// on the engine's worker threads, password hashing and store syncs on dispatch queues. Turn it off only
+    /// to compare, or if an embedding application needs Swift's own executor.
+    public var eventLoopExecutor = true
+    /// Whether runs log a transaction per vertex (Langflow's `transactions_storage_enabled`).
+    public var transactionsStorageEnabled = true
+    /// Whether builds log vertex builds (Langflow's `vertex_builds_storage_enabled`).
+    public var vertexBuildsStorageEnabled = true
+    /// The newest transactions each flow keeps (Langflow's `max_transactions_to_keep`, which counts them over
+    /// all flows).
+    public var maxTransactionsToKeep = 3000
+    /// The newest vertex builds each flow keeps (Langflow's `max_vertex_builds_to_keep`).
+    public var maxVertexBuildsToKeep = 3000
+    /// The newest vertex builds each vertex keeps (Langflow's `max_vertex_builds_per_vertex`).
+    public var maxVertexBuildsPerVertex = 50
 
     public static let defaultHost = "127.0.0.1"
     public static let defaultPort = 7860
@@ -119,6 +142,9 @@ extension ServerConfiguration: CustomStringConvertible {
             + "bundlesDirectories: \(bundlesDirectories), maxBodySize: \(maxBodySize), autoLogin: \(autoLogin), "
             + "superuserName: \(superuserName), superuserPassword: \(password), newUserIsActive: \(newUserIsActive), "
             + "accessTokenLifetime: \(accessTokenLifetime), refreshTokenLifetime: \(refreshTokenLifetime), "
-            + "shutdownGrace: \(shutdownGrace))"
+            + "shutdownGrace: \(shutdownGrace), eventLoopExecutor: \(eventLoopExecutor), "
+            + "transactionsStorageEnabled: \(transactionsStorageEnabled), vertexBuildsStorageEnabled: \(vertexBuildsStorageEnabled), "
+            + "maxTransactionsToKeep: \(maxTransactionsToKeep), maxVertexBuildsToKeep: \(maxVertexBuildsToKeep), "
+            + "maxVertexBuildsPerVertex: \(maxVertexBuildsPerVertex))"
     }
 }

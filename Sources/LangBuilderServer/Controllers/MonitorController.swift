@@ -10,18 +10,32 @@ import LangBuilderStorage
 /// (the superuser all of them). As Langflow, naming another user's flow gives an empty answer, not an error.
 struct MonitorController {
     let storage: any StorageDriver
+    /// Flushed before every route: what a run recorded is visible (and deletable) as soon as its response
+    /// arrived, as in Langflow, whose runs write their records before answering.
+    let recorder: RunRecorder
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.get("monitor/messages", use: messages)
-        group.delete("monitor/messages", use: deleteMessages)
-        group.get("monitor/messages/sessions", use: sessions)
-        group.put("monitor/messages/{id}", use: updateMessage)
+        group.get("monitor/messages", use: flushed(messages))
+        group.delete("monitor/messages", use: flushed(deleteMessages))
+        group.get("monitor/messages/sessions", use: flushed(sessions))
+        group.put("monitor/messages/{id}", use: flushed(updateMessage))
         // One parameter name for both routes: they share the path.
-        group.patch("monitor/messages/session/{session_id}", use: renameSession)
-        group.delete("monitor/messages/session/{session_id}", use: deleteSession)
-        group.get("monitor/transactions", use: transactions)
-        group.get("monitor/builds", use: vertexBuilds)
-        group.delete("monitor/builds", use: deleteVertexBuilds)
+        group.patch("monitor/messages/session/{session_id}", use: flushed(renameSession))
+        group.delete("monitor/messages/session/{session_id}", use: flushed(deleteSession))
+        group.get("monitor/transactions", use: flushed(transactions))
+        group.get("monitor/builds", use: flushed(vertexBuilds))
+        group.delete("monitor/builds", use: flushed(deleteVertexBuilds))
+    }
+
+    /// `handler` after the runs answered so far are written: otherwise a run's records could be missing
+    /// from a read, or come back after a delete.
+    private func flushed(
+        _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response
+    ) -> @Sendable (Request, AppRequestContext) async throws -> Response {
+        { [recorder] request, context in
+            await recorder.flush()
+            return try await handler(request, context)
+        }
     }
 
     // MARK: - Messages

@@ -91,7 +91,7 @@ struct RunPreparation: Sendable {
             flowID: flowID.lowercasedString, sessionID: sessionID, userID: user.id.lowercasedString, inputValue: inputValue,
             variables: lookup, logger: logger,
             services: HostServices(
-                http: HostServices.current.http, messages: StoredMessageHistory(storage: storage),
+                http: HostServices.current.http, messages: StoredMessageHistory(storage: storage, recorder: recorder),
                 flows: StoredFlowService(preparation: self, user: user, depth: depth)))
     }
 

@@ -4,11 +4,15 @@ import LangBuilderStorage
 
 extension RunRecorder {
     /// The records of a finished run.
-    static func records(for finished: FinishedRun) -> RunRecords {
+    static func records(for finished: FinishedRun, policy: Policy) -> RunRecords {
+        var kind = finished.kind
+        if !policy.storesVertexBuilds { kind = kind == .run ? .run : .build(logVertexBuilds: false) }
         let builder = RunRecordBuilder(
-            plan: finished.plan, flowID: finished.flowID, sessionID: finished.sessionID, runID: finished.runID, kind: finished.kind,
+            plan: finished.plan, flowID: finished.flowID, sessionID: finished.sessionID, runID: finished.runID, kind: kind,
             finishedAt: finished.finishedAt)
-        return builder.records(events: finished.events, failure: finished.failure)
+        var records = builder.records(events: finished.events, failure: finished.failure)
+        if !policy.storesTransactions { records.transactions = [] }
+        return records
     }
 }
 

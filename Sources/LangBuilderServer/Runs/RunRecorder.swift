@@ -7,7 +7,7 @@ import Synchronization
 /// Writes what runs leave behind (chat messages, one transaction per vertex and, for builds, the vertex
 /// builds) to storage, off the response path.
 ///
-/// ``record(_:plan:flowID:kind:events:)`` only queues the finished run. A background task turns queued runs
+/// ``record(_:plan:flowID:kind:events:)`` only queues the finished run. A background task, on a thread of its own, turns queued runs
 /// into records and writes everything queued since its last write with one ``StorageDriver/recordRun(messages:transactions:vertexBuilds:)``
 /// call (group commit: one transaction per batch), so a busy server writes fewer, larger transactions while
 /// a quiet one writes each run at once. The queue is bounded: when it is full and storage is working, the
@@ -30,6 +30,30 @@ public final class RunRecorder: Sendable {
     public enum Kind: Sendable, Equatable {
         case run
         case build(logVertexBuilds: Bool)
+    }
+
+    /// What the recorder writes and keeps: Langflow's `transactions_storage_enabled`,
+    /// `vertex_builds_storage_enabled` and its retention limits (per flow here, see ``RunRecordRetention``).
+    /// Chat messages are always written.
+    public struct Policy: Sendable, Equatable {
+        /// Whether runs write a transaction per vertex (`/monitor/transactions`).
+        public var storesTransactions: Bool
+        /// Whether builds write vertex builds (`/monitor/builds`).
+        public var storesVertexBuilds: Bool
+        /// How many of them each flow keeps: after writing, the recorder deletes a flow's oldest records beyond
+        /// these counts, in steps of about a tenth of the count (so a flow holds up to 10 % more for a moment),
+        /// and at the first write for a flow since the server started.
+        public var retention: RunRecordRetention
+
+        public init(storesTransactions: Bool = true, storesVertexBuilds: Bool = true, retention: RunRecordRetention = RunRecordRetention()) {
+            self.storesTransactions = storesTransactions
+            self.storesVertexBuilds = storesVertexBuilds
+            self.retention = retention
+        }
+
+        /// After how many new transactions (or vertex builds) a flow is pruned again.
+        var transactionStep: Int { max(1, retention.transactionsPerFlow / 10) }
+        var vertexBuildStep: Int { max(1, min(retention.vertexBuildsPerFlow, retention.vertexBuildsPerVertex) / 10) }
     }
 
     /// A finished run waiting to be recorded: its events and how it ended, not the run itself, so that its
@@ -65,6 +89,8 @@ public final class RunRecorder: Sendable {
         var roomWaiters: [CheckedContinuation<Void, Never>] = []
         /// The last batch could not be written (storage is failing): a full queue drops instead of waiting.
         var storageFailing = false
+        /// Per flow written since the server started: transactions and vertex builds written since it was last pruned.
+        var sincePruned: [UUID: (transactions: Int, vertexBuilds: Int)] = [:]
 
         var queuedCount: Int { queue.count - head }
 
@@ -95,23 +121,31 @@ public final class RunRecorder: Sendable {
 
     let storage: any StorageDriver
     let logger: Logger
+    public let policy: Policy
     private let capacity: Int
     private let maxBatch: Int
     private let retryDelays: [Duration]
     private let state = Mutex(State())
 
     /// - Parameters:
+    ///   - policy: what is written and how much of it each flow keeps.
     ///   - capacity: how many finished runs may wait to be written; past it `record` waits for room, or drops the
     ///     oldest while storage is failing.
     ///   - maxBatch: the most runs written in one transaction.
-    public convenience init(storage: any StorageDriver, capacity: Int = 2_000, maxBatch: Int = 256, logger: Logger = Logger(label: "langbuilder.recorder")) {
-        self.init(storage: storage, capacity: capacity, maxBatch: maxBatch, retryDelays: [.milliseconds(50), .milliseconds(500), .seconds(2)], logger: logger)
+    public convenience init(
+        storage: any StorageDriver, policy: Policy = Policy(), capacity: Int = 2_000, maxBatch: Int = 256,
+        logger: Logger = Logger(label: "langbuilder.recorder")
+    ) {
+        self.init(
+            storage: storage, policy: policy, capacity: capacity, maxBatch: maxBatch, retryDelays: [.milliseconds(50), .milliseconds(500), .seconds(2)],
+            logger: logger)
     }
 
     /// - Parameter retryDelays: the waits before retrying a batch that storage failed to write; when they are
     ///   used up, the batch is dropped.
-    init(storage: any StorageDriver, capacity: Int, maxBatch: Int, retryDelays: [Duration], logger: Logger) {
+    init(storage: any StorageDriver, policy: Policy = Policy(), capacity: Int, maxBatch: Int, retryDelays: [Duration], logger: Logger) {
         self.storage = storage
+        self.policy = policy
         self.capacity = max(1, capacity)
         self.maxBatch = max(1, maxBatch)
         self.retryDelays = retryDelays
@@ -201,7 +235,7 @@ public final class RunRecorder: Sendable {
             logger.warning("run records dropped: storage is not keeping up", metadata: ["dropped": "\(dropped)", "queued": "\(capacity)"])
         }
         if startDrain {
-            Task.detached(priority: .utility) { await self.drain() }
+            Task.detached(executorPreference: RecorderExecutor.shared, priority: .utility) { await self.drain() }
         }
     }
 
@@ -237,13 +271,10 @@ public final class RunRecorder: Sendable {
             for waiter in room { waiter.resume() }
             var records: [RunRecords] = []
             records.reserveCapacity(batch.count)
-            for (position, finished) in batch.enumerated() {
-                records.append(Self.records(for: finished))
-                // Converting is CPU work on the shared pool: let request handlers in every few runs (about 0.1 ms),
-                // not after each one, which cost a reschedule per run.
-                if position % 8 == 7 { await Task.yield() }
-            }
-            await write(records)
+            // On the recorder's own thread (``RecorderExecutor``): the system shares the cores between it and the
+            // threads that serve requests, so converting a long batch needs no yields.
+            for finished in batch { records.append(Self.records(for: finished, policy: policy)) }
+            if await write(records) { await prune(after: records) }
             let ready = state.withLock { state in
                 state.writingFrom = nil
                 return state.readyWaiters()
@@ -253,24 +284,24 @@ public final class RunRecorder: Sendable {
     }
 
     /// Writes a batch in one transaction; on a refusal that one run can cause, run by run; on a storage
-    /// failure, retries, then drops.
-    private func write(_ batch: [RunRecords]) async {
+    /// failure, retries, then drops. Returns false when the batch was dropped.
+    @discardableResult private func write(_ batch: [RunRecords]) async -> Bool {
         let batch = batch.filter { !$0.isEmpty }
-        guard !batch.isEmpty else { return }
+        guard !batch.isEmpty else { return true }
         var attempt = 0
         while true {
             do {
                 try await storage.recordRun(
                     messages: batch.flatMap(\.messages), transactions: batch.flatMap(\.transactions), vertexBuilds: batch.flatMap(\.vertexBuilds))
                 state.withLock { $0.storageFailing = false }
-                return
+                return true
             } catch let error as StorageError where error.isCausedByRecords {
                 if batch.count > 1 {
                     for records in batch { await write(records) }
                 } else {
                     logRefusal(error, batch[0])
                 }
-                return
+                return true
             } catch {
                 if attempt < retryDelays.count {
                     logger.debug("writing run records failed; retrying", metadata: ["error": "\(error)", "attempt": "\(attempt + 1)"])
@@ -285,8 +316,40 @@ public final class RunRecorder: Sendable {
                 }
                 for waiter in room { waiter.resume() }
                 logger.error("run records dropped: storage is failing", metadata: ["runs": "\(batch.count)", "error": "\(error)"])
-                return
+                return false
             }
+        }
+    }
+
+    /// Deletes the oldest transactions and vertex builds of the flows that just got enough new ones (or their
+    /// first since the server started) beyond what the policy keeps. A failure is logged and tried again
+    /// after the flow's next records.
+    private func prune(after batch: [RunRecords]) async {
+        var written: [UUID: (transactions: Int, vertexBuilds: Int)] = [:]
+        for records in batch {
+            for transaction in records.transactions { written[transaction.flowID, default: (0, 0)].transactions += 1 }
+            for build in records.vertexBuilds { written[build.flowID, default: (0, 0)].vertexBuilds += 1 }
+        }
+        guard !written.isEmpty else { return }
+        let due = state.withLock { state -> [UUID] in
+            var due: [UUID] = []
+            for (flow, count) in written {
+                var since = state.sincePruned[flow].map { ($0.transactions + count.transactions, $0.vertexBuilds + count.vertexBuilds) }
+                if since == nil || since!.0 >= policy.transactionStep || since!.1 >= policy.vertexBuildStep {
+                    due.append(flow)
+                    since = (0, 0)
+                }
+                state.sincePruned[flow] = since
+            }
+            return due
+        }
+        guard !due.isEmpty else { return }
+        do {
+            let deleted = try await storage.pruneRunRecords(flowIDs: due, keeping: policy.retention)
+            if deleted > 0 { logger.debug("pruned old run records", metadata: ["flows": "\(due.count)", "deleted": "\(deleted)"]) }
+        } catch {
+            state.withLock { state in for flow in due { state.sincePruned[flow] = nil } }
+            logger.warning("pruning old run records failed", metadata: ["error": "\(error)"])
         }
     }
 
@@ -329,5 +392,20 @@ extension StorageError {
         case .notFound, .duplicate, .invalid, .versionConflict: true
         case .backend: false
         }
+    }
+}
+
+/// Runs the recorder's task on a thread of its own (a serial dispatch queue), away from the threads that
+/// serve requests. When the event loops are the tasks' executor (`langbuilder serve`), a task started by a
+/// request runs on that request's event loop: the drain would convert and write records there, before the
+/// request's response is even written.
+final class RecorderExecutor: TaskExecutor {
+    static let shared = RecorderExecutor()
+    private let queue = DispatchQueue(label: "langbuilder.recorder", qos: .utility)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
     }
 }

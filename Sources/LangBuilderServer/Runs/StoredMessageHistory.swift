@@ -7,9 +7,12 @@ import LangBuilderStorage
 /// under the run's flow. A user reads only the messages of their own flows.
 struct StoredMessageHistory: MessageHistory {
     let storage: any StorageDriver
+    /// Flushed before a read, so that the history includes the runs that answered before this one asked.
+    let recorder: RunRecorder?
 
     func messages(_ query: LangBuilderCore.MessageQuery) async throws -> [JSONObject] {
         guard query.limit > 0 else { return [] }
+        await recorder?.flush()
         var owner: UUID?
         if let userID = query.userID {
             guard let id = UUID(uuidString: userID) else { throw HistoryError("the run's user id \(userID) is not a UUID") }

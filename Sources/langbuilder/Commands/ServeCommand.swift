@@ -8,6 +8,8 @@ import LangBuilderServer
 import LangBuilderStorage
 import LangBuilderStorageSQLite
 import Logging
+import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 /// `langbuilder serve`: the REST server over `<data dir>/langbuilder.db`, with the bundles from the bundle
@@ -49,6 +51,11 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "langbuilder")
         logger.logLevel = ProcessInfo.processInfo.environment["LANGBUILDER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         for warning in configuration.warnings { logger.warning("\(warning)") }
+        // First, before the server starts any task: from here on tasks run on the event loops that serve the
+        // sockets (Hummingbird uses the same singleton group), which saves a thread hand-off per request.
+        if configuration.eventLoopExecutor, !NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() {
+            logger.warning("cannot run tasks on the event loops on this platform; they use Swift's default executor")
+        }
 
         try HostServices.bootstrapForCommandLine()
         let environment = ProcessInfo.processInfo.environment
@@ -79,7 +86,14 @@ struct ServeCommand: AsyncParsableCommand {
         let webhookAuth = ProcessInfo.processInfo.environment["LANGBUILDER_WEBHOOK_AUTH_ENABLE"].map {
             !["false", "0", "no", "off"].contains($0.lowercased())
         } ?? true
-        let recorder = RunRecorder(storage: storage, logger: logger)
+        let recorder = RunRecorder(
+            storage: storage,
+            policy: RunRecorder.Policy(
+                storesTransactions: configuration.transactionsStorageEnabled, storesVertexBuilds: configuration.vertexBuildsStorageEnabled,
+                retention: RunRecordRetention(
+                    transactionsPerFlow: configuration.maxTransactionsToKeep, vertexBuildsPerFlow: configuration.maxVertexBuildsToKeep,
+                    vertexBuildsPerVertex: configuration.maxVertexBuildsPerVertex)),
+            logger: logger)
         // The superuser (a slow password hash on a fresh data directory) and the example flows are made beside
         // the listening server: /health answers at once, the API waits for them.
         let startup = StartupGate()

@@ -67,6 +67,12 @@ import Testing
             "LANGBUILDER_ACCESS_TOKEN_EXPIRE_SECONDS": "60",
             "LANGBUILDER_REFRESH_TOKEN_EXPIRE_SECONDS": "120",
             "LANGBUILDER_SHUTDOWN_GRACE_SECONDS": "3",
+            "LANGBUILDER_EVENT_LOOP_EXECUTOR": "off",
+            "LANGBUILDER_TRANSACTIONS_STORAGE_ENABLED": "false",
+            "LANGBUILDER_VERTEX_BUILDS_STORAGE_ENABLED": "0",
+            "LANGBUILDER_MAX_TRANSACTIONS_TO_KEEP": "10",
+            "LANGBUILDER_MAX_VERTEX_BUILDS_TO_KEEP": "0",
+            "LANGBUILDER_MAX_VERTEX_BUILDS_PER_VERTEX": "2",
             "UNRELATED": "ignored",
         ]) { $1 }
 
@@ -78,6 +84,12 @@ import Testing
             autoLogin: false, superuserName: "admin", superuserPassword: "hunter2", newUserIsActive: true,
             accessTokenLifetime: .seconds(60), refreshTokenLifetime: .seconds(120))
         expected.shutdownGrace = .seconds(3)
+        expected.eventLoopExecutor = false
+        expected.transactionsStorageEnabled = false
+        expected.vertexBuildsStorageEnabled = false
+        expected.maxTransactionsToKeep = 10
+        expected.maxVertexBuildsToKeep = 0
+        expected.maxVertexBuildsPerVertex = 2
         #expect(configuration == expected)
     }
 
@@ -226,6 +238,9 @@ import Testing
         ("LANGBUILDER_HOST", "http://x", "expected a host name or IP address"),
         ("LANGBUILDER_AUTO_LOGIN", "maybe", "expected true or false"),
         ("LANGBUILDER_NEW_USER_IS_ACTIVE", "2", "expected true or false"),
+        ("LANGBUILDER_EVENT_LOOP_EXECUTOR", "nio", "expected true or false"),
+        ("LANGBUILDER_MAX_TRANSACTIONS_TO_KEEP", "-1", "expected a whole number from 0 to 1000000000"),
+        ("LANGBUILDER_MAX_VERTEX_BUILDS_PER_VERTEX", "lots", "expected a whole number from 0 to 1000000000"),
         ("LANGBUILDER_MAX_FILE_SIZE_UPLOAD", "0", "expected a whole number of megabytes from 1 to 1048576"),
         ("LANGBUILDER_MAX_FILE_SIZE_UPLOAD", "1.5", "expected a whole number of megabytes from 1 to 1048576"),
         ("LANGBUILDER_ACCESS_TOKEN_EXPIRE_SECONDS", "-5", "expected a whole number of seconds from 1 to 316224000"),
@@ -280,7 +295,7 @@ import Testing
     }
 
     @Test func listsTheVariablesItReads() {
-        #expect(ServerConfiguration.environmentVariables.count == 12)
+        #expect(ServerConfiguration.environmentVariables.count == 18)
         #expect(ServerConfiguration.environmentVariables.allSatisfy { $0.hasPrefix("LANGBUILDER_") })
     }
 
