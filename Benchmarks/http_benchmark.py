@@ -115,12 +115,13 @@ def cpu_seconds(pid):
 
 
 def recorded_runs(data, flow_id):
-    """Runs of the flow whose records reached the SQLite file (two transactions each: ChatInput, ChatOutput)."""
+    """Runs of the flow whose records reached the SQLite file: two chat messages each (ChatInput, ChatOutput).
+    Messages, not transactions: a flow keeps only its newest 3000 transactions (LANGBUILDER_MAX_TRANSACTIONS_TO_KEEP)."""
     import sqlite3
     connection = sqlite3.connect(os.path.join(data, "langbuilder.db"))
     try:
         rows = connection.execute(
-            'SELECT COUNT(*) FROM "transaction" WHERE flow_id = ? OR flow_id = ?', (flow_id, flow_id.upper())).fetchone()[0]
+            'SELECT COUNT(*) FROM message WHERE flow_id = ? OR flow_id = ?', (flow_id, flow_id.upper())).fetchone()[0]
     finally:
         connection.close()
     return rows // 2
