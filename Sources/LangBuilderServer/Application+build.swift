@@ -46,6 +46,7 @@ public func buildRouter(
     activeRuns: ActiveRuns = ActiveRuns(), recorder: RunRecorder? = nil, startup: StartupGate = .open, storeSync: StoreSync? = nil
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: EventLoopExecutorMiddleware())
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: StartupGateMiddleware(gate: startup))
