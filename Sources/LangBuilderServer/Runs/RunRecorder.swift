@@ -7,8 +7,8 @@ import Synchronization
 /// Writes what runs leave behind (chat messages, one transaction per vertex and, for builds, the vertex
 /// builds) to storage, off the response path.
 ///
-/// ``record(_:plan:flowID:kind:events:)`` only queues the finished run. A background task, on a thread of its own, turns queued runs
-/// into records and writes everything queued since its last write with one ``StorageDriver/recordRun(messages:transactions:vertexBuilds:)``
+/// ``record(_:plan:flowID:kind:events:)`` turns the finished run into its records and queues them. A background
+/// task, on a thread of its own, writes everything queued since its last write with one ``StorageDriver/recordRun(messages:transactions:vertexBuilds:)``
 /// call (group commit: one transaction per batch), so a busy server writes fewer, larger transactions while
 /// a quiet one writes each run at once. The queue is bounded: when it is full and storage is working, the
 /// next `record` waits for room (backpressure: a server that runs flows faster than its storage can write
@@ -56,8 +56,7 @@ public final class RunRecorder: Sendable {
         var vertexBuildStep: Int { max(1, min(retention.vertexBuildsPerFlow, retention.vertexBuildsPerVertex) / 10) }
     }
 
-    /// A finished run waiting to be recorded: its events and how it ended, not the run itself, so that its
-    /// component instances and memory are released while it waits.
+    /// A finished run to convert: its events and how it ended.
     struct FinishedRun: Sendable {
         let plan: ExecutionPlan
         let flowID: UUID
@@ -72,7 +71,7 @@ public final class RunRecorder: Sendable {
 
     private struct Entry {
         let sequence: UInt64
-        let run: FinishedRun
+        let records: RunRecords
     }
 
     private struct State {
@@ -158,8 +157,9 @@ public final class RunRecorder: Sendable {
     /// How many runs' records were dropped because storage was failing.
     public var droppedCount: Int { state.withLock { $0.dropped } }
 
-    /// Queues a finished run for recording: it collects the run's buffered events and its outcome, and returns
-    /// at once unless the queue is full while storage works (then it waits for the writer to make room).
+    /// Queues a finished run's records: it collects the run's buffered events and its outcome, converts them
+    /// into records, and returns at once unless the queue is full while storage works (then it waits for the
+    /// writer to make room).
     ///
     /// - Parameters:
     ///   - run: a run that has ended.
@@ -178,11 +178,15 @@ public final class RunRecorder: Sendable {
         } catch {
             failure = error
         }
-        await waitForRoom()
-        enqueue(
-            FinishedRun(
+        // Converted here, on the caller's thread: the recorder's one thread is left with the writes (SQLite
+        // has one writer anyway), and the queue holds the records, not the runs' events.
+        let records = Self.records(
+            for: FinishedRun(
                 plan: plan, flowID: flowID, kind: kind, runID: run.context.runID, sessionID: run.context.sessionID, events: collected,
-                failure: failure, finishedAt: Date()))
+                failure: failure, finishedAt: Date()),
+            policy: policy)
+        await waitForRoom()
+        enqueue(records)
     }
 
     /// Returns when the queue has room, or at once while storage is failing (the queue then drops its oldest).
@@ -206,7 +210,7 @@ public final class RunRecorder: Sendable {
         return resumed
     }
 
-    private func enqueue(_ finished: FinishedRun) {
+    private func enqueue(_ records: RunRecords) {
         let (startDrain, dropped, warn, ready) = state.withLock { state in
             var dropped = 0
             // While storage works nothing is dropped: runs that found room at the same time may overshoot a little.
@@ -215,7 +219,7 @@ public final class RunRecorder: Sendable {
                 dropped += 1
             }
             state.compact()
-            state.queue.append(Entry(sequence: state.nextSequence, run: finished))
+            state.queue.append(Entry(sequence: state.nextSequence, records: records))
             state.nextSequence += 1
             state.dropped += dropped
             var warn = false
@@ -255,7 +259,7 @@ public final class RunRecorder: Sendable {
     /// Writes batches until the queue is empty.
     private func drain() async {
         while true {
-            let batch = state.withLock { state -> ([FinishedRun], [CheckedContinuation<Void, Never>])? in
+            let batch = state.withLock { state -> ([RunRecords], [CheckedContinuation<Void, Never>])? in
                 guard state.queuedCount > 0 else {
                     state.isDraining = false
                     return nil
@@ -265,15 +269,10 @@ public final class RunRecorder: Sendable {
                 state.writingFrom = entries.first?.sequence
                 state.head = end
                 state.compact()
-                return (entries.map(\.run), roomMade(&state))
+                return (entries.map(\.records), roomMade(&state))
             }
-            guard let (batch, room) = batch else { return }
+            guard let (records, room) = batch else { return }
             for waiter in room { waiter.resume() }
-            var records: [RunRecords] = []
-            records.reserveCapacity(batch.count)
-            // On the recorder's own thread (``RecorderExecutor``): the system shares the cores between it and the
-            // threads that serve requests, so converting a long batch needs no yields.
-            for finished in batch { records.append(Self.records(for: finished, policy: policy)) }
             if await write(records) { await prune(after: records) }
             let ready = state.withLock { state in
                 state.writingFrom = nil
