@@ -9,10 +9,8 @@ extension RunRecorder {
         if !policy.storesVertexBuilds { kind = kind == .run ? .run : .build(logVertexBuilds: false) }
         let builder = RunRecordBuilder(
             plan: finished.plan, flowID: finished.flowID, sessionID: finished.sessionID, runID: finished.runID, kind: kind,
-            finishedAt: finished.finishedAt)
-        var records = builder.records(events: finished.events, failure: finished.failure)
-        if !policy.storesTransactions { records.transactions = [] }
-        return records
+            finishedAt: finished.finishedAt, storesTransactions: policy.storesTransactions)
+        return builder.records(events: finished.events, failure: finished.failure)
     }
 }
 
@@ -30,6 +28,8 @@ struct RunRecordBuilder {
     let runID: String
     let kind: RunRecorder.Kind
     let finishedAt: Date
+    /// Whether to make transactions at all (Langflow's `transactions_storage_enabled`).
+    var storesTransactions = true
 
     /// One finished vertex, from its `end_vertex` event.
     private struct Finished {
@@ -81,10 +81,12 @@ struct RunRecordBuilder {
                             properties: LangflowMessage.properties(sourceID: vertex.id, displayName: displayName).serialized()))
                 }
             }
-            records.transactions.append(
-                TransactionRecord(
-                    id: .timeOrdered(), flowID: flowID, vertexID: vertex.id, inputs: inputs(of: planned, results: results)?.serialized(),
-                    outputs: JSONValue.object(vertex.outputs).serialized(), status: "success", timestamp: vertex.timestamp, runID: run))
+            if storesTransactions {
+                records.transactions.append(
+                    TransactionRecord(
+                        id: .timeOrdered(), flowID: flowID, vertexID: vertex.id, inputs: inputs(of: planned, results: results)?.serialized(),
+                        outputs: JSONValue.object(vertex.outputs).serialized(), status: "success", timestamp: vertex.timestamp, runID: run))
+            }
             if logsVertexBuilds, let data = vertex.data {
                 records.vertexBuilds.append(
                     VertexBuildRecord(
@@ -98,10 +100,12 @@ struct RunRecordBuilder {
         let (vertexID, reason) = LangflowMessage.failure(error)
         let failed = vertexID.flatMap { vertices[$0] }
         if let vertexID {
-            records.transactions.append(
-                TransactionRecord(
-                    id: .timeOrdered(), flowID: flowID, vertexID: vertexID, inputs: inputs(of: failed, results: results)?.serialized(), status: "error",
-                    error: reason, timestamp: finishedAt, runID: run))
+            if storesTransactions {
+                records.transactions.append(
+                    TransactionRecord(
+                        id: .timeOrdered(), flowID: flowID, vertexID: vertexID, inputs: inputs(of: failed, results: results)?.serialized(),
+                        status: "error", error: reason, timestamp: finishedAt, runID: run))
+            }
             if logsVertexBuilds {
                 records.vertexBuilds.append(
                     VertexBuildRecord(

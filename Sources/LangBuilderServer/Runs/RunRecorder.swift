@@ -91,7 +91,17 @@ public final class RunRecorder: Sendable {
         /// Per flow written since the server started: transactions and vertex builds written since it was last pruned.
         var sincePruned: [UUID: (transactions: Int, vertexBuilds: Int)] = [:]
 
+        /// Room promised to runs between ``waitForRoom()`` and ``enqueue(_:)``.
+        var reserved = 0
+
         var queuedCount: Int { queue.count - head }
+
+        /// Reserves room for one run if the queue has some and nobody waits for it (always while storage fails).
+        mutating func reserveRoom(capacity: Int) -> Bool {
+            guard storageFailing || (roomWaiters.isEmpty && queuedCount + reserved < capacity) else { return false }
+            reserved += 1
+            return true
+        }
 
         /// Every run queued with a sequence up to this one is written or dropped.
         var doneThrough: UInt64 {
@@ -190,11 +200,13 @@ public final class RunRecorder: Sendable {
     }
 
     /// Returns when the queue has room, or at once while storage is failing (the queue then drops its oldest).
+    /// The room is reserved for the caller's ``enqueue(_:)``, so runs that find room at the same time never
+    /// overfill the queue, and a newcomer does not pass runs already waiting.
     private func waitForRoom() async {
-        if state.withLock({ $0.queuedCount < capacity || $0.storageFailing }) { return }
+        if state.withLock({ $0.reserveRoom(capacity: capacity) }) { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let now = state.withLock { state -> Bool in
-                if state.queuedCount < capacity || state.storageFailing { return true }
+                if state.reserveRoom(capacity: capacity) { return true }
                 state.roomWaiters.append(continuation)
                 return false
             }
@@ -202,23 +214,25 @@ public final class RunRecorder: Sendable {
         }
     }
 
-    /// The runs waiting for room that now fit (all of them while storage is failing).
+    /// The runs waiting for room that now fit (all of them while storage is failing), with their room reserved.
     private func roomMade(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
-        let fitting = state.storageFailing ? state.roomWaiters.count : max(0, capacity - state.queuedCount)
+        let fitting = state.storageFailing ? state.roomWaiters.count : max(0, capacity - state.queuedCount - state.reserved)
         let resumed = Array(state.roomWaiters.prefix(fitting))
         state.roomWaiters.removeFirst(resumed.count)
+        state.reserved += resumed.count
         return resumed
     }
 
     private func enqueue(_ records: RunRecords) {
         let (startDrain, dropped, warn, ready) = state.withLock { state in
             var dropped = 0
-            // While storage works nothing is dropped: runs that found room at the same time may overshoot a little.
+            // While storage works nothing is dropped: every run reserved its room in waitForRoom().
             while state.storageFailing && state.queuedCount >= capacity {
                 state.head += 1
                 dropped += 1
             }
             state.compact()
+            state.reserved = max(0, state.reserved - 1)
             state.queue.append(Entry(sequence: state.nextSequence, records: records))
             state.nextSequence += 1
             state.dropped += dropped
