@@ -2,6 +2,7 @@ import Foundation
 import LangBuilderCore
 import LangBuilderStorage
 import Logging
+import Synchronization
 import Testing
 
 @testable import LangBuilderServer
@@ -109,6 +110,46 @@ import Testing
         #expect(try await storage.vertexBuilds(flowID: flow.id).isEmpty)
     }
 
+    /// Runs that end within the linger go to storage together, in one write, with no flush to prompt it.
+    @Test func runsThatEndTogetherShareOneWrite() async throws {
+        let storage = SlowStorage(MemoryStorageDriver(), delay: .zero)
+        let user = try await storage.createUser(UserRecord(username: "ada", passwordHash: "h", isActive: true))
+        let flow = try await storage.createFlow(FlowRecord(name: "f", data: FlowDocuments.shout.serialized(), userID: user.id))
+        let recorder = RunRecorder(storage: storage, capacity: 100, maxBatch: 100, linger: .seconds(1), retryDelays: [], logger: Logger(label: "test"))
+        var runs: [(FlowRun, ExecutionPlan)] = []
+        for index in 0..<5 { runs.append(try await finishedRun("run \(index)")) }
+        for (run, plan) in runs { await recorder.record(run, plan: plan, flowID: flow.id) }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while try await storage.messages(LangBuilderStorage.MessageQuery(flowID: flow.id)).count < 10, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(try await storage.messages(LangBuilderStorage.MessageQuery(flowID: flow.id)).count == 10)
+        #expect(storage.recordRunCalls == 1)
+    }
+
+    /// A flush (a monitor read, shutdown) and a full batch do not wait out the linger.
+    @Test func aFlushOrAFullBatchEndsTheLinger() async throws {
+        let storage = MemoryStorageDriver()
+        let user = try await storage.createUser(UserRecord(username: "ada", passwordHash: "h", isActive: true))
+        let flow = try await storage.createFlow(FlowRecord(name: "f", data: FlowDocuments.shout.serialized(), userID: user.id))
+        let recorder = RunRecorder(storage: storage, capacity: 100, maxBatch: 2, linger: .seconds(600), retryDelays: [], logger: Logger(label: "test"))
+        let started = ContinuousClock.now
+        let (first, firstPlan) = try await finishedRun("flushed")
+        await recorder.record(first, plan: firstPlan, flowID: flow.id)
+        await recorder.flush()
+        #expect(try await storage.messages(LangBuilderStorage.MessageQuery(flowID: flow.id)).map(\.text) == ["flushed", "FLUSHED"])
+
+        for input in ["one", "two"] {
+            let (run, plan) = try await finishedRun(input)
+            await recorder.record(run, plan: plan, flowID: flow.id)
+        }
+        while try await storage.messages(LangBuilderStorage.MessageQuery(flowID: flow.id)).count < 6, ContinuousClock.now - started < .seconds(60) {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(try await storage.messages(LangBuilderStorage.MessageQuery(flowID: flow.id)).count == 6, "two runs fill a batch of two")
+        #expect(ContinuousClock.now - started < .seconds(60))
+    }
+
     @Test func convertsEngineTimestamps() {
         let date = RunRecordBuilder.parseTimestamp("2026-11-21T23:56:30.445384Z")
         #expect(date.map { ServerTimestamp.format($0) } == "2026-11-21T23:56:30.445384Z")
@@ -116,10 +157,18 @@ import Testing
     }
 }
 
-/// A storage driver whose run writes take 20 ms: slower than the runs that produce them.
+/// A storage driver whose run writes take 20 ms (or `delay`): slower than the runs that produce them. It
+/// counts its `recordRun` calls.
 final class SlowStorage: StorageDriver, @unchecked Sendable {
     let base: MemoryStorageDriver
-    init(_ base: MemoryStorageDriver) { self.base = base }
+    let delay: Duration
+    private let calls = Mutex(0)
+    init(_ base: MemoryStorageDriver, delay: Duration = .milliseconds(20)) {
+        self.base = base
+        self.delay = delay
+    }
+
+    var recordRunCalls: Int { calls.withLock { $0 } }
 
     func close() async throws {
         try await base.close()
@@ -215,7 +264,8 @@ final class SlowStorage: StorageDriver, @unchecked Sendable {
         try await base.deleteVariable(id: id)
     }
     func recordRun(messages: [MessageRecord], transactions: [TransactionRecord], vertexBuilds: [VertexBuildRecord]) async throws {
-        try await Task.sleep(for: .milliseconds(20))
+        calls.withLock { $0 += 1 }
+        try await Task.sleep(for: delay)
         try await base.recordRun(messages: messages, transactions: transactions, vertexBuilds: vertexBuilds)
     }
     func message(id: UUID) async throws -> MessageRecord? {

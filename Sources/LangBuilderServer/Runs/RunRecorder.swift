@@ -81,6 +81,8 @@ public final class RunRecorder: Sendable {
         /// The first sequence of the batch being written.
         var writingFrom: UInt64?
         var isDraining = false
+        /// The drain, while it waits for more runs before a write; resumed early by a flush or a full batch.
+        var lingering: CheckedContinuation<Void, Never>?
         var waiters: [(target: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
         var dropped = 0
         var lastDropWarning: ContinuousClock.Instant?
@@ -133,6 +135,7 @@ public final class RunRecorder: Sendable {
     public let policy: Policy
     private let capacity: Int
     private let maxBatch: Int
+    private let linger: Duration
     private let retryDelays: [Duration]
     private let state = Mutex(State())
 
@@ -141,19 +144,28 @@ public final class RunRecorder: Sendable {
     ///   - capacity: how many finished runs may wait to be written; past it `record` waits for room, or drops the
     ///     oldest while storage is failing.
     ///   - maxBatch: the most runs written in one transaction.
+    ///   - linger: how long the recorder waits for more runs before it writes the ones it has (zero: at once).
     public convenience init(
         storage: any StorageDriver, policy: Policy = Policy(), capacity: Int = 2_000, maxBatch: Int = 256,
-        logger: Logger = Logger(label: "langbuilder.recorder")
+        linger: Duration = RunRecorder.defaultLinger, logger: Logger = Logger(label: "langbuilder.recorder")
     ) {
         self.init(
-            storage: storage, policy: policy, capacity: capacity, maxBatch: maxBatch, retryDelays: [.milliseconds(50), .milliseconds(500), .seconds(2)],
-            logger: logger)
+            storage: storage, policy: policy, capacity: capacity, maxBatch: maxBatch, linger: linger,
+            retryDelays: [.milliseconds(50), .milliseconds(500), .seconds(2)], logger: logger)
     }
+
+    /// Long enough for a busy server to write a few dozen runs per transaction, short next to a person
+    /// reading a run's messages (and ``flush()`` does not wait for it).
+    public static let defaultLinger = Duration.milliseconds(5)
 
     /// - Parameter retryDelays: the waits before retrying a batch that storage failed to write; when they are
     ///   used up, the batch is dropped.
-    init(storage: any StorageDriver, policy: Policy = Policy(), capacity: Int, maxBatch: Int, retryDelays: [Duration], logger: Logger) {
+    init(
+        storage: any StorageDriver, policy: Policy = Policy(), capacity: Int, maxBatch: Int, linger: Duration = .zero, retryDelays: [Duration],
+        logger: Logger
+    ) {
         self.storage = storage
+        self.linger = linger
         self.policy = policy
         self.capacity = max(1, capacity)
         self.maxBatch = max(1, maxBatch)
@@ -205,11 +217,13 @@ public final class RunRecorder: Sendable {
     private func waitForRoom() async {
         if state.withLock({ $0.reserveRoom(capacity: capacity) }) { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let now = state.withLock { state -> Bool in
-                if state.reserveRoom(capacity: capacity) { return true }
+            let (now, lingering) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
+                if state.reserveRoom(capacity: capacity) { return (true, nil) }
                 state.roomWaiters.append(continuation)
-                return false
+                defer { state.lingering = nil }
+                return (false, state.lingering)
             }
+            lingering?.resume()
             if now { continuation.resume() }
         }
     }
@@ -246,7 +260,12 @@ public final class RunRecorder: Sendable {
             }
             let start = !state.isDraining
             state.isDraining = true
-            return (start, dropped, warn, dropped > 0 ? state.readyWaiters() : [])
+            var lingering: CheckedContinuation<Void, Never>?
+            if state.queuedCount >= maxBatch {
+                lingering = state.lingering
+                state.lingering = nil
+            }
+            return (start, dropped, warn, (dropped > 0 ? state.readyWaiters() : []) + (lingering.map { [$0] } ?? []))
         }
         for waiter in ready { waiter.resume() }
         if warn {
@@ -260,19 +279,46 @@ public final class RunRecorder: Sendable {
     /// Returns when every run queued before the call is written (or dropped).
     public func flush() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { state -> Bool in
+            let (ready, lingering) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
                 let target = state.nextSequence - 1
-                if state.doneThrough >= target { return true }
+                if state.doneThrough >= target { return (true, nil) }
                 state.waiters.append((target, continuation))
+                defer { state.lingering = nil }
+                return (false, state.lingering)
+            }
+            lingering?.resume()
+            if ready { continuation.resume() }
+        }
+    }
+
+    /// Gives runs `linger` to join the next batch (one transaction for many runs, and one wake-up of the
+    /// recorder's thread instead of one per run). A flush, a full batch or a waiting run ends it early.
+    private func waitForMoreRuns() async {
+        guard linger > .zero else { return }
+        let skip = state.withLock { state in
+            !state.waiters.isEmpty || !state.roomWaiters.isEmpty || state.queuedCount >= maxBatch
+        }
+        if skip { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumeNow = state.withLock { state -> Bool in
+                if !state.waiters.isEmpty || !state.roomWaiters.isEmpty || state.queuedCount >= maxBatch { return true }
+                state.lingering = continuation
                 return false
             }
-            if ready { continuation.resume() }
+            if resumeNow { return continuation.resume() }
+            RecorderExecutor.shared.after(linger) { [self] in
+                state.withLock { state in
+                    defer { state.lingering = nil }
+                    return state.lingering
+                }?.resume()
+            }
         }
     }
 
     /// Writes batches until the queue is empty.
     private func drain() async {
         while true {
+            await waitForMoreRuns()
             let batch = state.withLock { state -> ([RunRecords], [CheckedContinuation<Void, Never>])? in
                 guard state.queuedCount > 0 else {
                     state.isDraining = false
@@ -420,5 +466,12 @@ final class RecorderExecutor: TaskExecutor {
         let job = UnownedJob(job)
         let executor = asUnownedTaskExecutor()
         queue.async { job.runSynchronously(on: executor) }
+    }
+
+    /// Runs `body` on the recorder's thread after `delay`.
+    func after(_ delay: Duration, _ body: @escaping @Sendable () -> Void) {
+        let (seconds, attoseconds) = delay.components
+        let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+        queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds), execute: body)
     }
 }
