@@ -105,7 +105,7 @@ let package = Package(
         .target(name: "LangBuilderStorage", swiftSettings: swiftSettings),
         .target(
             name: "LangBuilderStorageSQLite",
-            dependencies: ["LangBuilderStorage", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["LangBuilderStorage", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
 

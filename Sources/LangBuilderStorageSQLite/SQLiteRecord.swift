@@ -130,16 +130,25 @@ extension UUID {
     /// The storage form: lowercase text, written digit by digit (`uuidString` formats with `snprintf` and is
     /// then lowercased: a measurable part of writing a run's records).
     var sql: String {
+        String(unsafeUninitializedCapacity: 36) { text in
+            writeSQL(into: text)
+            return 36
+        }
+    }
+
+    /// Writes the 36 bytes of ``sql`` into `text`.
+    func writeSQL(into text: UnsafeMutableBufferPointer<UInt8>) {
         withUnsafeBytes(of: uuid) { bytes in
-            var text = [UInt8](repeating: UInt8(ascii: "-"), count: 36)
             var position = 0
             for (index, byte) in bytes.enumerated() {
-                if index == 4 || index == 6 || index == 8 || index == 10 { position += 1 }
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    text[position] = UInt8(ascii: "-")
+                    position += 1
+                }
                 text[position] = Self.lowercaseHex[Int(byte >> 4)]
                 text[position + 1] = Self.lowercaseHex[Int(byte & 0x0F)]
                 position += 2
             }
-            return String(decoding: text, as: UTF8.self)
         }
     }
 

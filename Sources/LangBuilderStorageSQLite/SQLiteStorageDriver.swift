@@ -282,9 +282,18 @@ public final class SQLiteStorageDriver: StorageDriver {
         try checkOpen()
         guard !(messages.isEmpty && transactions.isEmpty && vertexBuilds.isEmpty) else { return }
         try await write(touchingFlows: false) { db in
-            for message in messages { try message.insert(db) }
-            for transaction in transactions { try transaction.insert(db) }
-            for build in vertexBuilds { try build.insert(db) }
+            if !messages.isEmpty {
+                var rows = try SQLiteRowWriter(db, sql: MessageRecord.statements.insert)
+                for message in messages { try rows.insert(message.bind) }
+            }
+            if !transactions.isEmpty {
+                var rows = try SQLiteRowWriter(db, sql: TransactionRecord.statements.insert)
+                for transaction in transactions { try rows.insert(transaction.bind) }
+            }
+            if !vertexBuilds.isEmpty {
+                var rows = try SQLiteRowWriter(db, sql: VertexBuildRecord.statements.insert)
+                for build in vertexBuilds { try rows.insert(build.bind) }
+            }
         }
     }
 

@@ -36,4 +36,22 @@ extension MessageRecord: SQLiteRecord {
             properties, category, contentBlocks, error, edit,
         ]
     }
+
+    /// ``arguments``, bound straight onto an insert (the run path).
+    func bind(_ row: inout SQLiteRowWriter) {
+        row.uuid(id)
+        row.uuid(flowID)
+        row.text(sessionID)
+        row.text(contextID)
+        row.text(sender)
+        row.text(senderName)
+        row.text(text)
+        row.text(files.sql)
+        row.int64(timestamp.sql)
+        row.text(properties)
+        row.text(category)
+        row.text(contentBlocks)
+        row.bool(error)
+        row.bool(edit)
+    }
 }

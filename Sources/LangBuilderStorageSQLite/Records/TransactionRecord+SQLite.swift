@@ -26,4 +26,18 @@ extension TransactionRecord: SQLiteRecord {
     var arguments: StatementArguments {
         [id.sql, flowID.sql, vertexID, targetID, inputs, outputs, status, error, timestamp.sql, runID.sql]
     }
+
+    /// ``arguments``, bound straight onto an insert (the run path).
+    func bind(_ row: inout SQLiteRowWriter) {
+        row.uuid(id)
+        row.uuid(flowID)
+        row.text(vertexID)
+        row.text(targetID)
+        row.text(inputs)
+        row.text(outputs)
+        row.text(status)
+        row.text(error)
+        row.int64(timestamp.sql)
+        row.uuid(runID)
+    }
 }

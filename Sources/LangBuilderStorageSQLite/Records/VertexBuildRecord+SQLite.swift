@@ -25,4 +25,17 @@ extension VertexBuildRecord: SQLiteRecord {
     var arguments: StatementArguments {
         [id.sql, flowID.sql, vertexID, data, artifacts, params, valid, timestamp.sql, runID.sql]
     }
+
+    /// ``arguments``, bound straight onto an insert (the run path).
+    func bind(_ row: inout SQLiteRowWriter) {
+        row.uuid(id)
+        row.uuid(flowID)
+        row.text(vertexID)
+        row.text(data)
+        row.text(artifacts)
+        row.text(params)
+        row.bool(valid)
+        row.int64(timestamp.sql)
+        row.uuid(runID)
+    }
 }
