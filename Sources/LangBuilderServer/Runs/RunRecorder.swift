@@ -9,8 +9,10 @@ import Synchronization
 ///
 /// ``record(_:plan:flowID:kind:events:)`` turns the finished run into its records and queues them. A background
 /// task, on a thread of its own, writes everything queued since its last write with one ``StorageDriver/recordRun(messages:transactions:vertexBuilds:)``
-/// call (group commit: one transaction per batch), so a busy server writes fewer, larger transactions while
-/// a quiet one writes each run at once. The queue is bounded: when it is full and storage is working, the
+/// call (group commit: one transaction per batch). It first waits up to `linger` (5 ms) for more runs to
+/// join the batch, so a busy server writes a few dozen runs per transaction and wakes that thread once per
+/// batch, and a quiet one writes each run 5 ms after it ended; ``flush()`` (monitor reads, shutdown) and a
+/// full batch end the wait at once. The queue is bounded: when it is full and storage is working, the
 /// next `record` waits for room (backpressure: a server that runs flows faster than its storage can write
 /// their records slows its answers down instead of losing records); only when storage is failing are the oldest
 /// queued runs dropped, with a logged warning. A
