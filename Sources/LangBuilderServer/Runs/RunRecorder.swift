@@ -100,6 +100,17 @@ public final class RunRecorder: Sendable {
 
         var queuedCount: Int { queue.count - head }
 
+        /// The lingering drain's continuation, taken so that exactly one caller resumes it.
+        mutating func takeLingering() -> CheckedContinuation<Void, Never>? {
+            defer { lingering = nil }
+            return lingering
+        }
+
+        /// Someone waits for the queued runs (a flush, a run waiting for room), or they fill a batch.
+        func mustWrite(maxBatch: Int) -> Bool {
+            !waiters.isEmpty || !roomWaiters.isEmpty || queuedCount >= maxBatch
+        }
+
         /// Reserves room for one run if the queue has some and nobody waits for it (always while storage fails).
         mutating func reserveRoom(capacity: Int) -> Bool {
             guard storageFailing || (roomWaiters.isEmpty && queuedCount + reserved < capacity) else { return false }
@@ -222,8 +233,7 @@ public final class RunRecorder: Sendable {
             let (now, lingering) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
                 if state.reserveRoom(capacity: capacity) { return (true, nil) }
                 state.roomWaiters.append(continuation)
-                defer { state.lingering = nil }
-                return (false, state.lingering)
+                return (false, state.takeLingering())
             }
             lingering?.resume()
             if now { continuation.resume() }
@@ -262,11 +272,7 @@ public final class RunRecorder: Sendable {
             }
             let start = !state.isDraining
             state.isDraining = true
-            var lingering: CheckedContinuation<Void, Never>?
-            if state.queuedCount >= maxBatch {
-                lingering = state.lingering
-                state.lingering = nil
-            }
+            let lingering = state.queuedCount >= maxBatch ? state.takeLingering() : nil
             return (start, dropped, warn, (dropped > 0 ? state.readyWaiters() : []) + (lingering.map { [$0] } ?? []))
         }
         for waiter in ready { waiter.resume() }
@@ -285,8 +291,7 @@ public final class RunRecorder: Sendable {
                 let target = state.nextSequence - 1
                 if state.doneThrough >= target { return (true, nil) }
                 state.waiters.append((target, continuation))
-                defer { state.lingering = nil }
-                return (false, state.lingering)
+                return (false, state.takeLingering())
             }
             lingering?.resume()
             if ready { continuation.resume() }
@@ -296,24 +301,16 @@ public final class RunRecorder: Sendable {
     /// Gives runs `linger` to join the next batch (one transaction for many runs, and one wake-up of the
     /// recorder's thread instead of one per run). A flush, a full batch or a waiting run ends it early.
     private func waitForMoreRuns() async {
-        guard linger > .zero else { return }
-        let skip = state.withLock { state in
-            !state.waiters.isEmpty || !state.roomWaiters.isEmpty || state.queuedCount >= maxBatch
-        }
-        if skip { return }
+        guard linger > .zero, !state.withLock({ $0.mustWrite(maxBatch: maxBatch) }) else { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let resumeNow = state.withLock { state -> Bool in
-                if !state.waiters.isEmpty || !state.roomWaiters.isEmpty || state.queuedCount >= maxBatch { return true }
+                if state.mustWrite(maxBatch: maxBatch) { return true }
                 state.lingering = continuation
                 return false
             }
             if resumeNow { return continuation.resume() }
-            RecorderExecutor.shared.after(linger) { [self] in
-                state.withLock { state in
-                    defer { state.lingering = nil }
-                    return state.lingering
-                }?.resume()
-            }
+            // A timer left from an earlier wait that was ended early only ends this one early too.
+            RecorderExecutor.shared.after(linger) { [self] in state.withLock { $0.takeLingering() }?.resume() }
         }
     }
 
