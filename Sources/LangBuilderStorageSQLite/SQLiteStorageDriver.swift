@@ -11,9 +11,9 @@ import Synchronization
 /// retried for up to 5 s. Statements are prepared once per connection and reused. Opening the file applies
 /// the pending ``Migrations/sqlite`` migrations, each in its own transaction, recorded in `grdb_migrations`.
 ///
-/// Flows read by id or endpoint name are kept in memory (the run path reads one per request) and forgotten on
-/// every write but the run records and API key use counts, which never touch a flow. One server process owns
-/// the file: a second process writing flows to it would not be seen until this one writes.
+/// Flows read by id or endpoint name, and the ids and names that matched none, are kept in memory (the run
+/// path reads one per request) and forgotten on every write but the run records and API key use counts, which
+/// never touch a flow. One server process owns the file: a second process writing flows to it would not be seen until this one writes.
 ///
 /// ```swift
 /// let storage = try SQLiteStorageDriver(path: dataDirectory.appendingPathComponent("langbuilder.db").path)
@@ -139,8 +139,9 @@ public final class SQLiteStorageDriver: StorageDriver {
         try checkOpen()
         let (cached, generation) = flowCache.lookup(.id(id))
         if let cached { return cached }
+        if flowCache.isMissing(.id(id)) { return nil }
         let flow = try await read { db in try FlowRecord.fetchOne(db, "WHERE id = ?", [id.sql]) }
-        if let flow { flowCache.insert(flow, as: .id(id), generation: generation) }
+        flowCache.insert(flow, as: .id(id), generation: generation)
         return flow
     }
 
@@ -149,8 +150,9 @@ public final class SQLiteStorageDriver: StorageDriver {
         let key = FlowCache.Key.endpoint(userID, endpointName)
         let (cached, generation) = flowCache.lookup(key)
         if let cached { return cached }
+        if flowCache.isMissing(key) { return nil }
         let flow = try await read { db in try FlowRecord.fetchOne(db, "WHERE user_id = ? AND endpoint_name = ?", [userID.sql, endpointName]) }
-        if let flow { flowCache.insert(flow, as: key, generation: generation) }
+        flowCache.insert(flow, as: key, generation: generation)
         return flow
     }
 
@@ -583,9 +585,12 @@ private final class FlowCache: Sendable {
     private struct State {
         var generation = 0
         var flows: [Key: FlowRecord] = [:]
+        /// Ids and endpoint names known to match no flow: a run of an unknown flow answers 404 without a read.
+        /// Kept apart from `flows`, so that requests for made-up ids never push the real flows out.
+        var missing: Set<Key> = []
     }
 
-    /// Beyond this many entries the cache starts over.
+    /// Beyond this many entries (each of `flows` and `missing`) the cache starts over.
     private static let capacity = 1024
     private let state = Mutex(State())
 
@@ -593,11 +598,21 @@ private final class FlowCache: Sendable {
         state.withLock { ($0.flows[key], $0.generation) }
     }
 
-    func insert(_ flow: FlowRecord, as key: Key, generation: Int) {
+    func isMissing(_ key: Key) -> Bool {
+        state.withLock { $0.missing.contains(key) }
+    }
+
+    /// Remembers what a read found (nil: no flow), unless a write came in since the lookup.
+    func insert(_ flow: FlowRecord?, as key: Key, generation: Int) {
         state.withLock { state in
             guard state.generation == generation else { return }
-            if state.flows.count >= Self.capacity { state.flows.removeAll(keepingCapacity: true) }
-            state.flows[key] = flow
+            if let flow {
+                if state.flows.count >= Self.capacity { state.flows.removeAll(keepingCapacity: true) }
+                state.flows[key] = flow
+            } else {
+                if state.missing.count >= Self.capacity { state.missing.removeAll(keepingCapacity: true) }
+                state.missing.insert(key)
+            }
         }
     }
 
@@ -605,6 +620,7 @@ private final class FlowCache: Sendable {
         state.withLock { state in
             state.generation &+= 1
             state.flows.removeAll(keepingCapacity: true)
+            state.missing.removeAll(keepingCapacity: true)
         }
     }
 }

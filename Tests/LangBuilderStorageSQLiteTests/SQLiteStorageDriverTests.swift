@@ -55,6 +55,17 @@ import Testing
         #expect(try await storage.flow(id: flow.id) == nil, "the folder's deletion cascaded to its flow")
         #expect(try await storage.flow(endpointName: "renamed", userID: user.id) == nil)
 
+        // A miss is remembered too (a run of an unknown flow answers without a read), until the next write.
+        let unknown = UUID()
+        #expect(try await storage.flow(id: unknown) == nil)
+        #expect(try await storage.flow(endpointName: "later", userID: user.id) == nil)
+        #expect(try await storage.flow(id: unknown) == nil)
+        let later = try await storage.createFlow(FlowRecord(id: unknown, name: "Later", endpointName: "later", userID: user.id))
+        #expect(try await storage.flow(id: unknown)?.name == "Later", "a flow created after a miss is found")
+        #expect(try await storage.flow(endpointName: "later", userID: user.id)?.id == later.id)
+        #expect(try await storage.deleteFlows(ids: [later.id], ownedBy: nil) == 1)
+        #expect(try await storage.flow(id: unknown) == nil, "a deleted flow is not served from the cache")
+
         let second = try await storage.createFlow(FlowRecord(name: "Two", userID: user.id))
         #expect(try await storage.flow(id: second.id)?.name == "Two")
         try await storage.deleteUser(id: user.id)
