@@ -98,6 +98,7 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, Ex
     public init(nilLiteral: ()) { self = .null }
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         var object = JSONObject()
+        object.reserveCapacity(elements.count)
         for (key, value) in elements { object[key] = value }
         self = .object(object)
     }
@@ -112,6 +113,11 @@ public struct JSONObject: Sendable, Equatable, Codable, Sequence {
     private static let indexThreshold = 12
 
     public init() {}
+
+    /// Makes room for `count` members, so that adding them does not grow the storage step by step.
+    public mutating func reserveCapacity(_ count: Int) {
+        members.reserveCapacity(count)
+    }
 
     /// The keys in document order.
     public var keys: [String] { members.map(\.key) }
