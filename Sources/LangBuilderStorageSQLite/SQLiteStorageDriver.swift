@@ -13,7 +13,8 @@ import Synchronization
 ///
 /// Flows read by id or endpoint name, and the ids and names that matched none, are kept in memory (the run
 /// path reads one per request) and forgotten on every write but the run records and API key use counts, which
-/// never touch a flow. One server process owns the file: a second process writing flows to it would not be seen until this one writes.
+/// never touch a flow. One server process owns the file: a second process writing flows to it would not be
+/// seen until this one writes.
 ///
 /// ```swift
 /// let storage = try SQLiteStorageDriver(path: dataDirectory.appendingPathComponent("langbuilder.db").path)
@@ -136,24 +137,28 @@ public final class SQLiteStorageDriver: StorageDriver {
     }
 
     public func flow(id: UUID) async throws -> FlowRecord? {
-        try checkOpen()
-        let (cached, generation) = flowCache.lookup(.id(id))
-        if let cached { return cached }
-        if flowCache.isMissing(.id(id)) { return nil }
-        let flow = try await read { db in try FlowRecord.fetchOne(db, "WHERE id = ?", [id.sql]) }
-        flowCache.insert(flow, as: .id(id), generation: generation)
-        return flow
+        try await cachedFlow(.id(id)) { db in try FlowRecord.fetchOne(db, "WHERE id = ?", [id.sql]) }
     }
 
     public func flow(endpointName: String, userID: UUID) async throws -> FlowRecord? {
+        try await cachedFlow(.endpoint(userID, endpointName)) { db in
+            try FlowRecord.fetchOne(db, "WHERE user_id = ? AND endpoint_name = ?", [userID.sql, endpointName])
+        }
+    }
+
+    /// The flow (or its absence) the cache remembers for `key`, else what `fetch` reads, remembered.
+    private func cachedFlow(_ key: FlowCache.Key, _ fetch: @escaping @Sendable (Database) throws -> FlowRecord?) async throws -> FlowRecord? {
         try checkOpen()
-        let key = FlowCache.Key.endpoint(userID, endpointName)
-        let (cached, generation) = flowCache.lookup(key)
-        if let cached { return cached }
-        if flowCache.isMissing(key) { return nil }
-        let flow = try await read { db in try FlowRecord.fetchOne(db, "WHERE user_id = ? AND endpoint_name = ?", [userID.sql, endpointName]) }
-        flowCache.insert(flow, as: key, generation: generation)
-        return flow
+        switch flowCache.lookup(key) {
+        case .found(let flow):
+            return flow
+        case .missing:
+            return nil
+        case .unknown(let generation):
+            let flow = try await read(fetch)
+            flowCache.insert(flow, as: key, generation: generation)
+            return flow
+        }
     }
 
     public func flows(_ query: FlowQuery) async throws -> RecordPage<FlowRecord> {
@@ -284,18 +289,9 @@ public final class SQLiteStorageDriver: StorageDriver {
         try checkOpen()
         guard !(messages.isEmpty && transactions.isEmpty && vertexBuilds.isEmpty) else { return }
         try await write(touchingFlows: false) { db in
-            if !messages.isEmpty {
-                var rows = try SQLiteRowWriter(db, sql: MessageRecord.statements.insert)
-                for message in messages { try rows.insert(message.bind) }
-            }
-            if !transactions.isEmpty {
-                var rows = try SQLiteRowWriter(db, sql: TransactionRecord.statements.insert)
-                for transaction in transactions { try rows.insert(transaction.bind) }
-            }
-            if !vertexBuilds.isEmpty {
-                var rows = try SQLiteRowWriter(db, sql: VertexBuildRecord.statements.insert)
-                for build in vertexBuilds { try rows.insert(build.bind) }
-            }
+            try SQLiteRowWriter.insert(messages, into: db)
+            try SQLiteRowWriter.insert(transactions, into: db)
+            try SQLiteRowWriter.insert(vertexBuilds, into: db)
         }
     }
 
@@ -594,12 +590,19 @@ private final class FlowCache: Sendable {
     private static let capacity = 1024
     private let state = Mutex(State())
 
-    func lookup(_ key: Key) -> (FlowRecord?, generation: Int) {
-        state.withLock { ($0.flows[key], $0.generation) }
+    enum Lookup {
+        case found(FlowRecord)
+        /// Known to match no flow.
+        case missing
+        /// Not cached: read it, and ``insert(_:as:generation:)`` what was found with this generation.
+        case unknown(generation: Int)
     }
 
-    func isMissing(_ key: Key) -> Bool {
-        state.withLock { $0.missing.contains(key) }
+    func lookup(_ key: Key) -> Lookup {
+        state.withLock { state in
+            if let flow = state.flows[key] { return .found(flow) }
+            return state.missing.contains(key) ? .missing : .unknown(generation: state.generation)
+        }
     }
 
     /// Remembers what a read found (nil: no flow), unless a write came in since the lookup.

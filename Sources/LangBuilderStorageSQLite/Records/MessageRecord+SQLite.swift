@@ -1,7 +1,7 @@
 import GRDB
 import LangBuilderStorage
 
-extension MessageRecord: SQLiteRecord {
+extension MessageRecord: SQLiteInsertable {
     static let statements = SQLiteStatements(
         table: "message",
         columns: [
@@ -37,7 +37,6 @@ extension MessageRecord: SQLiteRecord {
         ]
     }
 
-    /// ``arguments``, bound straight onto an insert (the run path).
     func bind(_ row: inout SQLiteRowWriter) {
         row.uuid(id)
         row.uuid(flowID)

@@ -1,7 +1,7 @@
 import GRDB
 import LangBuilderStorage
 
-extension TransactionRecord: SQLiteRecord {
+extension TransactionRecord: SQLiteInsertable {
     static let statements = SQLiteStatements(
         table: "\"transaction\"",
         columns: ["id", "flow_id", "vertex_id", "target_id", "inputs", "outputs", "status", "error", "timestamp", "run_id"]
@@ -27,7 +27,6 @@ extension TransactionRecord: SQLiteRecord {
         [id.sql, flowID.sql, vertexID, targetID, inputs, outputs, status, error, timestamp.sql, runID.sql]
     }
 
-    /// ``arguments``, bound straight onto an insert (the run path).
     func bind(_ row: inout SQLiteRowWriter) {
         row.uuid(id)
         row.uuid(flowID)

@@ -1,7 +1,7 @@
 import GRDB
 import LangBuilderStorage
 
-extension VertexBuildRecord: SQLiteRecord {
+extension VertexBuildRecord: SQLiteInsertable {
     static let statements = SQLiteStatements(
         table: "vertex_build",
         columns: ["id", "flow_id", "vertex_id", "data", "artifacts", "params", "valid", "timestamp", "run_id"]
@@ -26,7 +26,6 @@ extension VertexBuildRecord: SQLiteRecord {
         [id.sql, flowID.sql, vertexID, data, artifacts, params, valid, timestamp.sql, runID.sql]
     }
 
-    /// ``arguments``, bound straight onto an insert (the run path).
     func bind(_ row: inout SQLiteRowWriter) {
         row.uuid(id)
         row.uuid(flowID)

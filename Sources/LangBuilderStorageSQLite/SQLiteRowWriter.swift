@@ -21,6 +21,13 @@ struct SQLiteRowWriter {
         handle = try db.cachedStatement(sql: sql).sqliteStatement
     }
 
+    /// Inserts `records` through one statement.
+    static func insert<Record: SQLiteInsertable>(_ records: [Record], into db: Database) throws {
+        guard !records.isEmpty else { return }
+        var rows = try SQLiteRowWriter(db, sql: Record.statements.insert)
+        for record in records { try rows.insert(record.bind) }
+    }
+
     /// Inserts one row: `bind` binds every column, in order.
     mutating func insert(_ bind: (inout SQLiteRowWriter) -> Void) throws {
         index = 1
@@ -81,6 +88,12 @@ struct SQLiteRowWriter {
         sqlite3_bind_null(handle, index)
         index += 1
     }
+}
+
+/// A record the run path inserts by the thousand: ``bind(_:)`` binds the values of
+/// ``SQLiteRecord/arguments``, in the same order, straight onto the insert.
+protocol SQLiteInsertable: SQLiteRecord {
+    func bind(_ row: inout SQLiteRowWriter)
 }
 
 /// SQLite's "copy the bytes now" destructor, which the C macro spells as a cast of -1.
