@@ -254,6 +254,16 @@ let package = Package(
             path: "Benchmarks/HelloServer",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "langbuilder-floor-bench",
+            dependencies: [
+                "LangBuilderCore", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/FloorServer",
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: - Test support (shipped like HummingbirdTesting) and tests
         .target(name: "LangBuilderTesting", dependencies: ["LangBuilderStorage", "LangBuilderCore"], swiftSettings: swiftSettings),

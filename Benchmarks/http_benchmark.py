@@ -6,8 +6,10 @@ Measures, on this machine and in one run:
   * resident memory (VmRSS) after start and after the load;
   * `POST /api/v1/run/{id}` on a ChatInput -> ChatOutput flow (the first-party langflow-io components) with wrk
     on loopback: p50 at 1 connection, throughput and p99 at 16 connections;
-  * the same wrk runs against a plain Hummingbird hello-world route (`langbuilder-hello-bench`), the baseline,
-    alternating with the run's in rounds (medians), with each server's CPU time per request at 16 connections.
+  * the same wrk runs against a plain Hummingbird hello-world route (`langbuilder-hello-bench`), the baseline, and
+    against the floor (`langbuilder-floor-bench`: the same request answered with only the work any server must do,
+    HTTP, JSON and the run's four SQLite rows, see Benchmarks/FloorServer/main.swift), alternating with the run's in
+    rounds (medians), with each server's CPU time per request at 16 connections.
 
 Usage: http_benchmark.py BIN_DIR BUNDLES_DIR [--duration SECONDS] [--starts N] [--rounds N]
 (http-benchmark.sh passes the release build directory as both: the server loads every first-party bundle, as by default.)
@@ -180,36 +182,42 @@ def main():
         env = dict(os.environ, LB_KEY=key)
         url = f"http://127.0.0.1:{port}/api/v1/run/{flow_id}"
 
-        hello_port = free_port()
-        hello = subprocess.Popen([os.path.join(args.bin_dir, "langbuilder-hello-bench"), str(hello_port)],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", hello_port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.01)
-        hello_url = f"http://127.0.0.1:{hello_port}/"
+        def start_baseline(name, *arguments):
+            baseline_port = free_port()
+            baseline = subprocess.Popen([os.path.join(args.bin_dir, name), str(baseline_port), *arguments],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", baseline_port), timeout=0.2).close()
+                    return baseline, baseline_port
+                except OSError:
+                    time.sleep(0.01)
+        hello, hello_port = start_baseline("langbuilder-hello-bench")
+        floor, floor_port = start_baseline("langbuilder-floor-bench", os.path.join(root, "floor.db"))
+        # Each target: its process, URL and wrk script.
+        targets = {"run": (process, url, script), "hello": (hello, f"http://127.0.0.1:{hello_port}/", None),
+                   "floor": (floor, f"http://127.0.0.1:{floor_port}/api/v1/run/{flow_id}", script)}
 
-        # Rounds alternate the two servers, so that a machine whose speed drifts (shared cores) slows both alike;
-        # each figure is the median over the rounds, and so is the ratio of the two throughputs.
-        wrk(url, 1, 1, 2, script, env)  # warm-up
-        wrk(hello_url, 1, 1, 2)
-        rounds = {"run1": [], "run16": [], "hello1": [], "hello16": [], "ratio": [], "cpu_run": [], "cpu_hello": []}
+        # Rounds alternate the servers, so that a machine whose speed drifts (shared cores) slows them alike;
+        # each figure is the median over the rounds, and so are the ratios of the throughputs.
+        for _, target_url, target_script in targets.values():
+            wrk(target_url, 1, 1, 2, target_script, env)  # warm-up
+        rounds = {f"{name}{c}": [] for name in targets for c in (1, 16)}
+        rounds.update({f"cpu_{name}": [] for name in targets})
+        rounds.update({"ratio": [], "floor_ratio": []})
         for _ in range(args.rounds):
-            rounds["run1"].append(wrk(url, 1, 1, args.duration, script, env))
-            rounds["hello1"].append(wrk(hello_url, 1, 1, args.duration))
-            before = cpu_seconds(process.pid)
-            run16 = wrk(url, 16, 2, args.duration, script, env)
-            rounds["cpu_run"].append(1e6 * (cpu_seconds(process.pid) - before) / run16["requests"])
-            before = cpu_seconds(hello.pid)
-            hello16 = wrk(hello_url, 16, 2, args.duration)
-            rounds["cpu_hello"].append(1e6 * (cpu_seconds(hello.pid) - before) / hello16["requests"])
-            rounds["run16"].append(run16)
-            rounds["hello16"].append(hello16)
-            rounds["ratio"].append(run16["rps"] / hello16["rps"])
-        hello.send_signal(signal.SIGTERM)
-        hello.wait(timeout=30)
+            for name, (target, target_url, target_script) in targets.items():
+                rounds[f"{name}1"].append(wrk(target_url, 1, 1, args.duration, target_script, env))
+            for name, (target, target_url, target_script) in targets.items():
+                before = cpu_seconds(target.pid)
+                sixteen = wrk(target_url, 16, 2, args.duration, target_script, env)
+                rounds[f"cpu_{name}"].append(1e6 * (cpu_seconds(target.pid) - before) / sixteen["requests"])
+                rounds[f"{name}16"].append(sixteen)
+            rounds["ratio"].append(rounds["run16"][-1]["rps"] / rounds["hello16"][-1]["rps"])
+            rounds["floor_ratio"].append(rounds["floor16"][-1]["rps"] / rounds["hello16"][-1]["rps"])
+        for baseline in (hello, floor):
+            baseline.send_signal(signal.SIGTERM)
+            baseline.wait(timeout=30)
         rss_loaded = rss_kib(process.pid)
         # The recorder writes off the response path: wait until it stops growing, then compare with the runs made.
         previous, recorded, waited = -1, 0, 0.0
@@ -226,7 +234,7 @@ def main():
         def median(key, field):
             return statistics.median(r[field] for r in rounds[key])
         measured = sum(r["requests"] for key in ("run1", "run16") for r in rounds[key])
-        errors = sum(r["non2xx"] for key in rounds if key.startswith(("run", "hello")) for r in rounds[key])
+        errors = sum(r["non2xx"] for name in targets for c in (1, 16) for r in rounds[f"{name}{c}"])
         cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
         print(f"machine: {os.cpu_count()} cores, {cpu}; wrk {args.duration} s per measurement, {args.rounds} rounds, medians")
         print(f"start to first /health 200, fresh data dir:    median {statistics.median(fresh):7.1f} ms  (n={len(fresh)}, min {min(fresh):.1f}, max {max(fresh):.1f})")
@@ -237,12 +245,16 @@ def main():
               f"plus warm-up and check; the recorder caught up {waited:.0f} s after the load)")
         print(f"{'':34} {'p50 @1':>10} {'req/s @1':>10} {'p50 @16':>10} {'p99 @16':>10} {'req/s @16':>10} {'CPU/req @16':>12}")
         for name, one, sixteen, cpu_key in (("POST /api/v1/run (ChatIn->ChatOut)", "run1", "run16", "cpu_run"),
+                                            ("floor (see FloorServer/main.swift)", "floor1", "floor16", "cpu_floor"),
                                             ("hello-world route (baseline)", "hello1", "hello16", "cpu_hello")):
             print(f"{name:34} {median(one, 'p50_ms'):8.3f}ms {median(one, 'rps'):10.0f} {median(sixteen, 'p50_ms'):8.3f}ms "
                   f"{median(sixteen, 'p99_ms'):8.3f}ms {median(sixteen, 'rps'):10.0f} {statistics.median(rounds[cpu_key]):9.1f} µs")
         print(f"non-2xx responses: {errors}")
         ratios = ", ".join(f"{100 * r:.0f} %" for r in rounds["ratio"])
         print(f"run throughput at 16 connections = {100 * statistics.median(rounds['ratio']):.0f} % of the hello-world route "
+              f"(median of the rounds: {ratios})")
+        ratios = ", ".join(f"{100 * r:.0f} %" for r in rounds["floor_ratio"])
+        print(f"floor throughput at 16 connections = {100 * statistics.median(rounds['floor_ratio']):.0f} % of the hello-world route "
               f"(median of the rounds: {ratios})")
     finally:
         shutil.rmtree(root, ignore_errors=True)
