@@ -302,7 +302,7 @@ public final class SQLiteStorageDriver: StorageDriver {
     public func messages(_ query: MessageQuery) async throws -> [MessageRecord] {
         try query.pagination?.validate()
         var filter = MessageFilter(flowID: query.flowID, ownedBy: query.ownedBy)
-        if let sessionID = query.sessionID { filter.add("session_id = ?", sessionID) }
+        if let sessionID = query.sessionID { filter.add(sessionID: sessionID) }
         if let sender = query.sender { filter.add("sender = ?", sender) }
         if let senderName = query.senderName { filter.add("sender_name = ?", senderName) }
         let direction = query.order == .oldestFirst ? "ASC" : "DESC"
@@ -327,7 +327,7 @@ public final class SQLiteStorageDriver: StorageDriver {
 
     public func renameMessageSession(from old: String, to new: String, ownedBy: UUID?) async throws -> Int {
         var filter = MessageFilter(flowID: nil, ownedBy: ownedBy)
-        filter.add("session_id = ?", old)
+        filter.add(sessionID: old)
         return try await write { [filter] db in
             try db.execute(sql: "UPDATE message SET session_id = ? \(filter.sql)", arguments: [new] + filter.arguments)
             return db.changesCount
@@ -341,7 +341,7 @@ public final class SQLiteStorageDriver: StorageDriver {
 
     public func deleteMessages(sessionID: String, flowID: UUID?, ownedBy: UUID?) async throws -> Int {
         var filter = MessageFilter(flowID: flowID, ownedBy: ownedBy)
-        filter.add("session_id = ?", sessionID)
+        filter.add(sessionID: sessionID)
         return try await write { [filter] db in
             try db.execute(sql: "DELETE FROM message \(filter.sql)", arguments: filter.arguments)
             return db.changesCount
@@ -520,7 +520,8 @@ extension DatabaseMigrator {
 }
 
 /// The WHERE clause shared by message queries: a flow, and ownership through the flow.
-private struct MessageFilter {
+/// The `WHERE` clause of a message query.
+struct MessageFilter {
     private var conditions: [String] = []
     private(set) var arguments: StatementArguments = []
 
@@ -532,6 +533,13 @@ private struct MessageFilter {
     mutating func add(_ condition: String, _ value: String) {
         conditions.append(condition)
         arguments += [value]
+    }
+
+    /// Adds `session_id = ?`. With no flow to start from, the query walks every flow's entries in the
+    /// `(flow_id, session_id, timestamp)` index (every message has a flow; there is no index by session alone).
+    mutating func add(sessionID: String) {
+        if conditions.isEmpty { conditions.append("flow_id IN (SELECT id FROM flow)") }
+        add("session_id = ?", sessionID)
     }
 
     var sql: String { conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") }

@@ -137,4 +137,24 @@ import Testing
         }
         try await storage.close()
     }
+
+    /// There is no index by session alone (migration 0010 dropped it: every run writes messages): a query by
+    /// session without a flow, the superuser's or a user's, must still seek the message index flow by flow.
+    @Test func sessionQueriesWithoutAFlowSeekTheMessageIndex() async throws {
+        let directory = try BundleFixtures.temporaryDirectory("sqlite")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let storage = try SQLiteStorageDriver(path: directory.appendingPathComponent("langbuilder.db").path)
+        for owner in [nil, UUID()] {
+            var filter = MessageFilter(flowID: nil, ownedBy: owner)
+            filter.add(sessionID: "s")
+            let clause = filter.sql.replacingOccurrences(of: "?", with: "'x'")
+            for statement in ["SELECT * FROM message", "DELETE FROM message", "UPDATE message SET session_id = 't'"] {
+                let plan = try await storage.testOnly_strings("EXPLAIN QUERY PLAN \(statement) \(clause)", column: 3).joined(separator: "; ")
+                #expect(plan.contains("SEARCH message USING ") && plan.contains("INDEX index_message_on_flow_id_session_id_timestamp (flow_id=? AND session_id=?)"), "\(statement), owner \(owner as Any): \(plan)")
+            }
+        }
+        let indexes = try await storage.testOnly_strings("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'message'")
+        #expect(indexes.sorted() == ["index_message_on_flow_id_session_id_timestamp", "sqlite_autoindex_message_1"])
+        try await storage.close()
+    }
 }

@@ -15,6 +15,7 @@ import Testing
         ("0007_create_transaction", 3148467580001008714),
         ("0008_create_vertex_build", 8088788963262568426),
         ("0009_create_file", 15771971034336095783),
+        ("0010_drop_index_message_on_session_id", 13094069353478994922),
     ]
 
     @Test func releasedMigrationsAreUnchangedAndInOrder() {
