@@ -67,8 +67,12 @@ import Testing
             #expect(user["category"] == "message")
             #expect(user["files"] == "[]")
             #expect(user["edit"] == false)
-            #expect(user["properties"]?["source"]?["id"] == "ChatInput-1")
-            #expect(user["properties"]?["state"] == "complete")
+            #expect(
+                user["properties"] == [
+                    "source": ["id": "ChatInput-1", "display_name": "ChatInput", "source": "ChatInput"], "state": "complete",
+                    "text_color": nil, "background_color": nil, "edited": false, "icon": nil, "allow_markdown": false,
+                    "positive_feedback": nil, "targets": [], "usage": nil, "build_duration": nil,
+                ], "Langflow's message properties, whole")
             #expect(user["timestamp"]?.stringValue?.hasSuffix(" UTC") == true)
             let machine = try #require(messages.last)
             #expect(machine["text"] == "HELLO")

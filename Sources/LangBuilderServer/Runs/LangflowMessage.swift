@@ -20,6 +20,14 @@ enum LangflowMessage {
         ]
     }
 
+    /// ``properties(sourceID:displayName:)`` as JSON text, as a run's messages store it: written around the
+    /// one varying member, without building the object (two of these per chat run).
+    static func propertiesText(sourceID: String?, displayName: String?) -> String {
+        #"{"source":"# + source(sourceID, displayName).serialized()
+            + #","state":"complete","text_color":null,"background_color":null,"edited":false,"icon":null,"allow_markdown":false,"#
+            + #""positive_feedback":null,"targets":[],"usage":null,"build_duration":null}"#
+    }
+
     /// `properties` of the error message of a failed run (Langflow's `ErrorMessage`).
     static func errorProperties(sourceID: String?, displayName: String?) -> JSONValue {
         [

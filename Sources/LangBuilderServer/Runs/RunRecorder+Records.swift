@@ -78,7 +78,7 @@ struct RunRecordBuilder {
                             id: message["id"]?.stringValue.flatMap(UUID.parsing) ?? .timeOrdered(),
                             flowID: flowID, sessionID: sessionID, sender: message["sender"]?.stringValue ?? senders.sender,
                             senderName: message["sender_name"]?.stringValue ?? senders.senderName, text: text, timestamp: vertex.timestamp,
-                            properties: LangflowMessage.properties(sourceID: vertex.id, displayName: displayName).serialized()))
+                            properties: LangflowMessage.propertiesText(sourceID: vertex.id, displayName: displayName)))
                 }
             }
             if storesTransactions {
