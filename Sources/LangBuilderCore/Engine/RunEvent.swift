@@ -71,6 +71,9 @@ public struct VertexResult: Sendable {
     /// Seconds the vertex took (all iterations, for loop bodies).
     public var duration: Double
     public var isOutput: Bool
+    /// `outputValues` as JSON where the scheduler already parsed them (its Messages), so that the response
+    /// does not parse them again; nil entries are parsed when needed.
+    var parsedOutputs: [JSONValue?]? = nil
 }
 
 /// The outcome of a successful run.
@@ -115,9 +118,10 @@ extension VertexResult {
         var logs = JSONObject()
         var messages: [JSONValue] = []
         var artifacts = JSONObject()
-        for (name, produced) in zip(outputOrder, outputValues) {
+        for (position, (name, produced)) in zip(outputOrder, outputValues).enumerated() {
             guard let value = produced else { continue }
-            let json = value.jsonValue
+            let parsed = parsedOutputs.flatMap { position < $0.count ? $0[position] : nil }
+            let json = parsed ?? value.jsonValue
             if case .json("Message", _) = value, var message = json.objectValue {
                 let text = value.text(parsed: json)
                 message["session_id"] = message["session_id"] ?? .string(sessionID)

@@ -280,7 +280,7 @@ final class RunScheduler: @unchecked Sendable {
                 guard !finished else { continue }
                 outputs[index] = produced
                 status[index] = .done
-                results[index] = result(vertex, produced, seconds)
+                results[index] = result(vertex, produced, seconds, parsed: parsed)
                 // Body vertices resolve with their last iteration's outputs before the loop releases its dependents.
                 for (member, memberOutputs, memberSeconds) in bodyResults {
                     outputs[member] = memberOutputs
@@ -312,12 +312,13 @@ final class RunScheduler: @unchecked Sendable {
         lock.unlock()
     }
 
-    private func result(_ vertex: ExecutionPlan.Vertex, _ produced: [Value?], _ seconds: Double) -> VertexResult {
+    private func result(_ vertex: ExecutionPlan.Vertex, _ produced: [Value?], _ seconds: Double, parsed: [JSONValue?]? = nil) -> VertexResult {
         let names = vertex.outputNames
-        let values = produced.count == names.count ? produced : (0..<names.count).map { $0 < produced.count ? produced[$0] : nil }
+        let aligned = produced.count == names.count
+        let values = aligned ? produced : (0..<names.count).map { $0 < produced.count ? produced[$0] : nil }
         return VertexResult(
             id: vertex.id, componentType: vertex.componentType, displayName: vertex.displayName, outputOrder: names,
-            outputValues: values, duration: seconds, isOutput: vertex.isOutput)
+            outputValues: values, duration: seconds, isOutput: vertex.isOutput, parsedOutputs: aligned ? parsed : nil)
     }
 
     private func startWatchdog(_ vertex: ExecutionPlan.Vertex) -> DispatchWorkItem? {
