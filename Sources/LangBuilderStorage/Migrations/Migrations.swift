@@ -176,7 +176,7 @@ public enum Migrations {
                 CREATE INDEX index_file_on_user_id ON file(user_id);
                 """
         ),
-        // Every run writes messages; a second index on them cost about a tenth of a run's CPU time. The
+        // Every run writes messages; a second index on them cost about 5 % of a run's CPU time. The
         // session queries it served use `(flow_id, session_id, timestamp)`, over the flows they may see.
         Migration(
             "0010_drop_index_message_on_session_id",
